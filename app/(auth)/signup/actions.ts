@@ -1,0 +1,42 @@
+"use server";
+
+import {
+  AccountExistsError,
+  SIGNUP_PER_IP,
+  createAccount,
+  hit,
+  signUpSchema,
+  throttleMessage,
+} from "@/lib/auth";
+import { requestMeta } from "@/lib/audit";
+
+export type SignUpState =
+  | { ok: true; teamSlug: string }
+  | {
+      ok: false;
+      error?: string;
+      fieldErrors?: Record<string, string[] | undefined>;
+      values?: { name: string; email: string };
+    };
+
+// Sign-up: validates, rate-limits per address, creates the account and its personal team.
+export async function signUpAction(_prev: SignUpState | null, form: FormData): Promise<SignUpState> {
+  const raw = { name: form.get("name"), email: form.get("email"), password: form.get("password") };
+  const values = { name: String(raw.name ?? "").slice(0, 200), email: String(raw.email ?? "").slice(0, 300) };
+  const parsed = signUpSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, fieldErrors: parsed.error.flatten().fieldErrors, values };
+  const meta = await requestMeta();
+  // Without Redis the limit cannot be checked; refusing is safer than creating unthrottled.
+  const limit = await hit(SIGNUP_PER_IP, meta.ip ?? "unknown").catch(() => null);
+  if (!limit) return { ok: false, error: "Sign-up is unavailable right now. Try again in a minute.", values };
+  if (!limit.allowed)
+    return { ok: false, error: throttleMessage(limit.retryAfterSeconds, "sign-up"), values };
+  try {
+    const { teamSlug } = await createAccount(parsed.data, meta);
+    return { ok: true, teamSlug };
+  } catch (err) {
+    if (err instanceof AccountExistsError)
+      return { ok: false, fieldErrors: { email: [err.message] }, values };
+    throw err;
+  }
+}

@@ -1,0 +1,17 @@
+import { test as base } from "@playwright/test";
+
+let counter = 0;
+
+// Sign-in and sign-up are rate-limited per client address. Every test presents an address of
+// its own (the app trusts the first x-forwarded-for hop, as behind a load balancer), so tests
+// neither share counters nor trip each other's limits.
+export const test = base.extend({
+  extraHTTPHeaders: async ({}, provide, testInfo) => {
+    counter += 1;
+    await provide({
+      "x-forwarded-for": `10.${testInfo.workerIndex % 250}.${Math.floor(counter / 250)}.${(counter % 250) + 1}`,
+    });
+  },
+});
+
+export { expect } from "@playwright/test";

@@ -1,0 +1,79 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { alertBox, newAccount, signUp, teamPages } from "./helpers";
+import { E2E_DATABASE_URL } from "./stack";
+
+// Invitations are not built yet, so the test gives Alice a role in Bob's team directly in
+// the database, then checks what each role may open and do.
+async function setRole(teamSlug: string, email: string, role: "VIEWER" | "ADMIN") {
+  const client = new pg.Client({ connectionString: E2E_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO "Membership" (id, "teamId", "userId", role, "createdAt", "updatedAt")
+       SELECT $1, t.id, u.id, $4::"Role", now(), now() FROM "Team" t, "User" u WHERE t.slug = $2 AND u.email = $3
+       ON CONFLICT ("teamId", "userId") DO UPDATE SET role = EXCLUDED.role, "updatedAt" = now()`,
+      [randomUUID(), teamSlug, email, role],
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+async function renameVia(page: Page, ownSlug: string, targetSlug: string, name: string) {
+  await page.goto(`/t/${ownSlug}/settings`);
+  await page
+    .locator('input[name="slug"]')
+    .evaluate((el, slug) => ((el as HTMLInputElement).value = slug), targetSlug);
+  await page.getByLabel("Team name").fill(name);
+  await page.getByRole("button", { name: "Save" }).click();
+}
+
+test("a viewer reads but is refused management pages and actions with 403; an admin may", async ({
+  page,
+  browser,
+}) => {
+  const bobContext = await browser.newContext({
+    baseURL: test.info().project.use.baseURL,
+    extraHTTPHeaders: { "x-forwarded-for": "10.251.0.1" },
+  });
+  const bobPage = await bobContext.newPage();
+  const bobSlug = await signUp(bobPage, newAccount("Bob Builder"));
+  const alice = newAccount("Alice Liddell");
+  const aliceSlug = await signUp(page, alice);
+  await setRole(bobSlug, alice.email, "VIEWER");
+
+  const adminOnly = ["/settings/tokens", "/settings/audit"];
+  for (const path of teamPages()) {
+    const res = await page.goto(`/t/${bobSlug}${path}`);
+    expect(res?.status(), `viewer GET ${path}`).toBe(adminOnly.includes(path) ? 403 : 200);
+  }
+  await page.goto(`/t/${bobSlug}/settings/audit`);
+  await expect(
+    page.getByRole("heading", { name: "Your role in this team does not allow this" }),
+  ).toBeVisible();
+
+  await page.goto(`/t/${bobSlug}/settings`);
+  await expect(page.getByLabel("Team name")).toBeDisabled();
+  await expect(page.getByText("Only owners and admins can rename the team.")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Audit log" })).toHaveCount(0);
+  await renameVia(page, aliceSlug, bobSlug, "Viewer was here");
+  await expect(alertBox(page)).toHaveText("Your role in this team does not allow this.");
+  await bobPage.reload();
+  await expect(bobPage.getByRole("heading", { level: 1, name: "Bob's team" })).toBeVisible();
+
+  // The switcher lists both teams with Alice's role in each.
+  await page.goto(`/t/${aliceSlug}`);
+  await page.getByTestId("team-switcher").click();
+  await expect(page.getByRole("link", { name: /Bob's team\s*Viewer/ })).toBeVisible();
+
+  await setRole(bobSlug, alice.email, "ADMIN");
+  expect((await page.goto(`/t/${bobSlug}/settings/audit`))?.status()).toBe(200);
+  await renameVia(page, aliceSlug, bobSlug, "Renamed by an admin");
+  await expect(alertBox(page)).toHaveText("Team renamed.");
+  await bobPage.reload();
+  await expect(bobPage.getByRole("heading", { level: 1, name: "Renamed by an admin" })).toBeVisible();
+  await bobContext.close();
+});

@@ -1,0 +1,10 @@
+import type { AppsV1Api, AuthorizationV1Api, BatchV1Api, CoreV1Api, PolicyV1Api } from "@kubernetes/client-node";
+
+/** The API groups an action may call, all built by the one guarded client factory. */
+export interface ActionKube {
+  core: CoreV1Api;
+  apps: AppsV1Api;
+  batch: BatchV1Api;
+  policy: PolicyV1Api;
+  authz: AuthorizationV1Api;
+}

@@ -1,0 +1,80 @@
+import type { V1Pod } from "@kubernetes/client-node";
+import { z } from "zod";
+import { evictPod } from "./evict-pod";
+import { cordonStep, planNodes } from "./node-cordon";
+import { durationSecondsParam, exactlyOneNodeSelection, nodeSelectionShape } from "./param-schemas";
+import { isLive, podTarget } from "./select";
+import { performUndo } from "./undo";
+import { defineAction, type ActionKube, type Target } from "./types";
+
+const params = z
+  .object({
+    ...nodeSelectionShape,
+    maxNodes: z.number().int().min(1).max(100).default(1).describe("Most nodes at once"),
+    evictionTimeoutSeconds: z.number().int().min(1).max(3600).default(120).describe("Eviction timeout (seconds)"),
+    durationSeconds: durationSecondsParam("Uncordon after (seconds)", 300),
+  })
+  .strict()
+  .superRefine(exactlyOneNodeSelection);
+
+// As `kubectl drain --ignore-daemonsets`: DaemonSet pods would come straight back, and
+// static (mirror) pods cannot be evicted.
+function evictable(pod: V1Pod, guarded: ReadonlySet<string>): boolean {
+  if (!isLive(pod)) return false;
+  if (pod.metadata?.annotations?.["kubernetes.io/config.mirror"]) return false;
+  if (pod.metadata?.ownerReferences?.some((o) => o.kind === "DaemonSet")) return false;
+  return !guarded.has(pod.metadata?.namespace ?? "");
+}
+
+async function podsOn(kube: ActionKube, node: string): Promise<V1Pod[]> {
+  return (await kube.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` })).items;
+}
+
+/** Cordons nodes, evicts their pods honouring PodDisruptionBudgets, uncordons after a duration. */
+export const nodeDrain = defineAction({
+  id: "node-drain",
+  title: "Drain nodes",
+  description:
+    "Cordons nodes and evicts their pods through the eviction API, which respects PodDisruptionBudgets " +
+    "(blocked evictions back off until a timeout). The nodes are uncordoned after the duration, and at once if the run fails.",
+  params,
+  permissions: ["list nodes", "patch nodes", "list pods", "create pods/eviction"],
+  async plan(ctx, p) {
+    const plan = await planNodes(ctx, p, "drain");
+    const pods: Target[] = [];
+    let skipped = 0;
+    for (const t of plan.targets) {
+      const all = await podsOn(ctx.kube, t.name);
+      const chosen = all.filter((pod) => evictable(pod, ctx.protectedNamespaces));
+      skipped += all.length - chosen.length;
+      pods.push(...chosen.map(podTarget));
+    }
+    return {
+      targets: [...plan.targets, ...pods],
+      summary: `${plan.summary}: evict ${pods.length} pod(s), uncordon after ${p.durationSeconds}s`,
+      detail: { ...plan.detail, notEvicted: skipped },
+    };
+  },
+  async execute(ctx, p, plan) {
+    const nodes = plan.targets.filter((t) => t.kind === "Node").map((t) => t.name);
+    const deadline = Date.now() + p.evictionTimeoutSeconds * 1000;
+    let evicted = 0;
+    for (const [i, node] of nodes.entries()) {
+      await cordonStep(ctx, node, p.durationSeconds);
+      // Read again: pods may have come or gone since the plan.
+      const pods = (await podsOn(ctx.kube, node)).filter((pod) => evictable(pod, ctx.protectedNamespaces)).map(podTarget);
+      const results = await Promise.all(
+        pods.map((pod) =>
+          ctx.step(`evict pod ${pod.namespace}/${pod.name}`, pod, (signal) => evictPod(ctx, pod, deadline, signal), {
+            timeoutMs: p.evictionTimeoutSeconds * 1000 + 10_000,
+          }),
+        ),
+      );
+      evicted += results.filter((r) => r.evicted).length;
+      ctx.log(`node ${node} drained: ${results.length} pod(s) evicted`);
+      ctx.progress(((i + 1) / nodes.length) * 100);
+    }
+    return { drained: nodes, evicted, durationSeconds: p.durationSeconds };
+  },
+  rollback: performUndo,
+});

@@ -1,0 +1,59 @@
+import type { V1Node, V1Pod } from "@kubernetes/client-node";
+import { RunRefusedError } from "./errors";
+import type { ActionKube, Target } from "./types";
+
+/** Pods that are alive: not finished and not already on their way out. */
+export function isLive(pod: V1Pod): boolean {
+  const phase = pod.status?.phase;
+  return !pod.metadata?.deletionTimestamp && phase !== "Succeeded" && phase !== "Failed";
+}
+
+/** Live pods of a namespace matching a label selector, in name order. */
+export async function listLivePods(kube: ActionKube, namespace: string, labelSelector: string): Promise<V1Pod[]> {
+  const list = await kube.core.listNamespacedPod({ namespace, labelSelector });
+  return list.items.filter(isLive).sort((a, b) => (a.metadata?.name ?? "").localeCompare(b.metadata?.name ?? ""));
+}
+
+export const podTarget = (pod: V1Pod): Target => ({
+  kind: "Pod",
+  namespace: pod.metadata?.namespace ?? "",
+  name: pod.metadata?.name ?? "",
+});
+
+export const nodeTarget = (node: string): Target => ({ kind: "Node", name: node });
+
+/** How many of `total` a count or percentage means (at least one when anything matched). */
+export function howMany(total: number, count?: number, percentage?: number): number {
+  if (total === 0) return 0;
+  if (percentage !== undefined) return Math.max(1, Math.min(total, Math.floor((total * percentage) / 100)));
+  return Math.min(total, count ?? 1);
+}
+
+/** A random choice of n items (chaos should not always hit the first pod). */
+export function pickRandom<T>(items: readonly T[], n: number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy.slice(0, n);
+}
+
+/** Nodes named, or matching a label selector; refuses an unknown name or an empty match. */
+export async function selectNodes(kube: ActionKube, sel: { nodeName?: string; labelSelector?: string }): Promise<V1Node[]> {
+  if (sel.nodeName) {
+    const nodes = await kube.core.listNode({ fieldSelector: `metadata.name=${sel.nodeName}` });
+    if (nodes.items.length === 0) throw new RunRefusedError("not-found", `No node named ${sel.nodeName}`);
+    return nodes.items;
+  }
+  const nodes = await kube.core.listNode({ labelSelector: sel.labelSelector });
+  if (nodes.items.length === 0) {
+    throw new RunRefusedError("empty-selection", `No node matches the label selector "${sel.labelSelector ?? ""}"`);
+  }
+  return nodes.items.sort((a, b) => (a.metadata?.name ?? "").localeCompare(b.metadata?.name ?? ""));
+}
+
+/** Node selection parameters shared by drain, cordon and the ping test. */
+export function describeNodes(sel: { nodeName?: string; labelSelector?: string }): string {
+  return sel.nodeName ? `node ${sel.nodeName}` : `nodes matching ${sel.labelSelector}`;
+}

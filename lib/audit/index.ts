@@ -1,0 +1,52 @@
+import { headers } from "next/headers";
+import { db, type Prisma } from "@/lib/db";
+
+export interface RequestMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** The caller's address and user agent from the current request (first forwarded hop). */
+export async function requestMeta(): Promise<RequestMeta> {
+  try {
+    const h = await headers();
+    const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim();
+    return {
+      ip: (forwarded || h.get("x-real-ip") || null)?.slice(0, 64) ?? null,
+      userAgent: h.get("user-agent")?.slice(0, 300) ?? null,
+    };
+  } catch {
+    return { ip: null, userAgent: null }; // outside a request (scripts, workers)
+  }
+}
+
+export interface AuditEntry {
+  action: string;
+  teamId?: string | null;
+  actorUserId?: string | null;
+  actorTokenId?: string | null;
+  targetType?: string;
+  targetId?: string;
+  data?: Prisma.InputJsonValue;
+  meta?: RequestMeta;
+}
+
+type Tx = Pick<Prisma.TransactionClient, "auditEvent">;
+
+/** Writes an audit event; pass the transaction that makes the change so both land or neither. */
+export async function recordAudit(entry: AuditEntry, tx: Tx = db): Promise<void> {
+  const meta = entry.meta ?? (await requestMeta());
+  await tx.auditEvent.create({
+    data: {
+      action: entry.action,
+      teamId: entry.teamId ?? null,
+      actorUserId: entry.actorUserId ?? null,
+      actorTokenId: entry.actorTokenId ?? null,
+      targetType: entry.targetType,
+      targetId: entry.targetId,
+      data: entry.data,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    },
+  });
+}

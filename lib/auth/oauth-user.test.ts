@@ -1,0 +1,54 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { createAccount } from "./create-account";
+import { upsertOAuthUser } from "./oauth-user";
+
+const oauth = (email: string, emailVerified = true, id = randomUUID()) => ({
+  provider: "github",
+  providerAccountId: id,
+  email,
+  emailVerified,
+  name: "Octo Cat",
+});
+
+describe("upsertOAuthUser", () => {
+  afterAll(() => db.$disconnect());
+
+  it("creates the user and a personal team they own on the first sign-in", async () => {
+    const email = `${randomUUID()}@example.test`;
+    const user = await upsertOAuthUser(oauth(email.toUpperCase()));
+    expect(user).toMatchObject({ email, name: "Octo Cat", passwordHash: null });
+    const memberships = await db.membership.findMany({
+      where: { userId: user!.id },
+      include: { team: true },
+    });
+    expect(memberships.map((m) => [m.role, m.team.name, m.team.personal])).toEqual([
+      ["OWNER", "Octo's team", true],
+    ]);
+  });
+
+  it("links to an existing account with the same verified email, and finds it again by provider id", async () => {
+    const email = `${randomUUID()}@example.test`;
+    const { userId } = await createAccount(
+      { name: "Has Password", email, password: "correct horse" },
+      { ip: null, userAgent: null },
+    );
+    const input = oauth(email);
+    expect((await upsertOAuthUser(input))?.id).toBe(userId);
+    expect((await upsertOAuthUser({ ...input, email: "changed@example.test" }))?.id).toBe(userId);
+    expect(await db.oAuthAccount.count({ where: { userId } })).toBe(1);
+    expect(await db.membership.count({ where: { userId } })).toBe(1);
+  });
+
+  it("refuses an email the provider has not verified: nothing linked, nothing created", async () => {
+    const email = `${randomUUID()}@example.test`;
+    const { userId } = await createAccount(
+      { name: "Victim", email, password: "correct horse" },
+      { ip: null, userAgent: null },
+    );
+    expect(await upsertOAuthUser(oauth(email, false))).toBeNull();
+    expect(await upsertOAuthUser(oauth(`${randomUUID()}@example.test`, false))).toBeNull();
+    expect(await db.oAuthAccount.count({ where: { userId } })).toBe(0);
+  });
+});

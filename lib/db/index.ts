@@ -1,0 +1,36 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/client";
+import { env } from "@/lib/env";
+
+export type { Prisma } from "./generated/client";
+export * from "./generated/enums";
+export type {
+  User,
+  Team,
+  Membership,
+  Invite,
+  Cluster,
+  Run,
+  RunStep,
+  RunLog,
+  ShareLink,
+  ApiToken,
+  AuditEvent,
+  Schedule,
+  BackgroundJob,
+} from "./generated/client";
+
+function createClient(): PrismaClient {
+  const adapter = new PrismaPg({ connectionString: env().DATABASE_URL, max: 10 });
+  return new PrismaClient({ adapter });
+}
+
+// One client per process; Next.js dev reloads modules, so the client is kept on globalThis
+// there rather than opening a new pool on every reload.
+const globalForDb = globalThis as unknown as { pystolDb?: PrismaClient };
+
+/** The process's database client. Team data is read through lib/tenancy, not directly. */
+export const db: PrismaClient = globalForDb.pystolDb ?? createClient();
+if (process.env.NODE_ENV !== "production") globalForDb.pystolDb = db;
+
+export type Db = PrismaClient;

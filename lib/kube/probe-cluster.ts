@@ -1,0 +1,121 @@
+import type { V1SelfSubjectAccessReview } from "@kubernetes/client-node";
+import type { KubeClient } from "./guarded-client";
+import { KubeAccessError } from "./kube-access-error";
+
+/** One question for SelfSubjectAccessReview; its key reads "delete pods", "create pods/eviction". */
+export interface PermissionCheck {
+  verb: string;
+  resource: string;
+  group?: string;
+  subresource?: string;
+}
+
+/** What the fault actions need. Keys of `permissions` come from this list, in this order. */
+export const PROBED_PERMISSIONS: readonly PermissionCheck[] = [
+  { verb: "list", resource: "pods" },
+  { verb: "delete", resource: "pods" },
+  { verb: "create", resource: "pods", subresource: "eviction" },
+  { verb: "get", resource: "pods", subresource: "log" },
+  { verb: "list", resource: "nodes" },
+  { verb: "patch", resource: "nodes" },
+  { verb: "get", group: "apps", resource: "deployments" },
+  { verb: "patch", group: "apps", resource: "deployments" },
+  { verb: "update", group: "apps", resource: "deployments", subresource: "scale" },
+  { verb: "create", group: "batch", resource: "jobs" },
+  { verb: "delete", group: "batch", resource: "jobs" },
+  { verb: "list", resource: "events" },
+];
+
+export function permissionKey(c: PermissionCheck): string {
+  return `${c.verb} ${c.resource}${c.subresource ? `/${c.subresource}` : ""}`;
+}
+
+export interface ClusterProbe {
+  /** `gitVersion` from /version, e.g. "v1.31.2". */
+  version: string;
+  /** Nodes visible to the credentials; null when listing nodes is not allowed. */
+  nodeCount: number | null;
+  /** `"<verb> <resource>[/<subresource>]"` → allowed, cluster-wide or in `namespace`. */
+  permissions: Record<string, boolean>;
+  /** Where namespaced permissions were asked: the context's namespace, or all namespaces. */
+  namespace: string | null;
+  /** SelfSubjectRulesReview summary for `namespace` (or "default"), when the server has it. */
+  rules: { namespace: string; resourceRules: number; incomplete: boolean } | null;
+}
+
+/**
+ * Asks a cluster what it is and what these credentials may do ("Test connection" and the
+ * cluster page). Throws `KubeAccessError` when the server cannot be reached or rejects the
+ * credentials outright; a denied question is an answer (false), not an error.
+ */
+export async function probeCluster(
+  client: KubeClient,
+  options: { namespace?: string } = {},
+): Promise<ClusterProbe> {
+  const version = await client.version.getCode();
+  const namespace = options.namespace ?? client.namespace ?? null;
+  const [nodeCount, answers, rules] = await Promise.all([
+    countNodes(client),
+    Promise.all(PROBED_PERMISSIONS.map((c) => allowed(client, c, namespace))),
+    rulesSummary(client, namespace ?? "default"),
+  ]);
+  const permissions: Record<string, boolean> = {};
+  PROBED_PERMISSIONS.forEach((c, i) => (permissions[permissionKey(c)] = answers[i]!));
+  return { version: version.gitVersion, nodeCount, permissions, namespace, rules };
+}
+
+async function countNodes(client: KubeClient): Promise<number | null> {
+  let count = 0;
+  let cont: string | undefined;
+  try {
+    do {
+      const page = await client.core.listNode({ limit: 500, ...(cont ? { _continue: cont } : {}) });
+      count += page.items.length;
+      cont = page.metadata?._continue || undefined;
+    } while (cont);
+    return count;
+  } catch (err) {
+    if (err instanceof KubeAccessError && err.code === "forbidden") return null;
+    throw err;
+  }
+}
+
+async function allowed(client: KubeClient, c: PermissionCheck, namespace: string | null): Promise<boolean> {
+  const body: V1SelfSubjectAccessReview = {
+    apiVersion: "authorization.k8s.io/v1",
+    kind: "SelfSubjectAccessReview",
+    spec: {
+      resourceAttributes: {
+        verb: c.verb,
+        resource: c.resource,
+        ...(c.group ? { group: c.group } : {}),
+        ...(c.subresource ? { subresource: c.subresource } : {}),
+        ...(namespace && c.resource !== "nodes" ? { namespace } : {}),
+      },
+    },
+  };
+  try {
+    const review = await client.authz.createSelfSubjectAccessReview({ body });
+    return review.status?.allowed === true;
+  } catch (err) {
+    // Not being allowed to ask is the same answer, for the page, as being told no.
+    if (err instanceof KubeAccessError && err.code === "forbidden") return false;
+    throw err;
+  }
+}
+
+async function rulesSummary(client: KubeClient, namespace: string): Promise<ClusterProbe["rules"]> {
+  try {
+    const review = await client.authz.createSelfSubjectRulesReview({
+      body: { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectRulesReview", spec: { namespace } },
+    });
+    const status = review.status;
+    return status
+      ? { namespace, resourceRules: status.resourceRules.length, incomplete: status.incomplete }
+      : null;
+  } catch (err) {
+    if (err instanceof KubeAccessError && ["forbidden", "not-found", "invalid"].includes(err.code))
+      return null;
+    throw err;
+  }
+}

@@ -1,0 +1,13 @@
+import { z } from "zod";
+
+// What travels through Redis: a pointer to the BackgroundJob row, which holds the payload and
+// the state. The type and version let a worker refuse a message it cannot handle.
+export const queueMessageSchema = z
+  .object({
+    backgroundJobId: z.string().min(1).max(64),
+    type: z.string().min(1).max(100),
+    version: z.number().int().min(1),
+  })
+  .strict();
+
+export type QueueMessage = z.infer<typeof queueMessageSchema>;

@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+// Settings that only worker processes read (the shared ones live in lib/env).
+const schema = z.object({
+  // How long SIGTERM waits for running jobs; past it they go back to the queue. Keep it below
+  // the orchestrator's kill timeout (docker compose stop_grace_period, Kubernetes
+  // terminationGracePeriodSeconds).
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(25_000),
+  // Address of /healthz and /metrics; 0.0.0.0 in a container so probes and scrapers reach it.
+  WORKER_HEALTH_HOST: z.string().min(1).default("127.0.0.1"),
+});
+
+export type WorkerSettings = z.infer<typeof schema>;
+
+/** The worker's own settings, validated; throws naming the offending variable. */
+export function workerSettings(source: NodeJS.ProcessEnv = process.env): WorkerSettings {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    throw new Error(`Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,25 @@
+import { db } from "@/lib/db";
+import { createLogger } from "@/lib/log";
+import { abortRun } from "./abort-run";
+
+const log = createLogger("runs");
+
+/**
+ * Halt-all: stops every pending run of a team. Queued runs are cancelled; running ones are
+ * aborted and roll back what they changed. Returns how many runs were asked to stop.
+ */
+export async function haltTeam(teamId: string): Promise<{ cancelled: number; aborting: number }> {
+  const pending = await db.run.findMany({
+    where: { teamId, state: { in: ["QUEUED", "RUNNING", "ROLLING_BACK"] } },
+    select: { id: true },
+  });
+  let cancelled = 0;
+  let aborting = 0;
+  for (const { id } of pending) {
+    const state = await abortRun(teamId, id);
+    if (state === "CANCELLED") cancelled++;
+    else if (state === "RUNNING" || state === "ROLLING_BACK") aborting++;
+  }
+  log.warn({ teamId, cancelled, aborting }, "team halted");
+  return { cancelled, aborting };
+}

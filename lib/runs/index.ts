@@ -1,0 +1,10 @@
+// Fault runs, web side: start (with dry run and safety rules), abort, halt-all, read, and
+// follow live. The worker side is in ./worker (startRunWorker).
+export { startRun } from "./start-run";
+export { planRun, runRequestSchema, type RunRequest } from "./plan-run";
+export { abortRun } from "./abort-run";
+export { haltTeam } from "./halt-team";
+export { getRunDetail, type RunDetail } from "./get-run-detail";
+export { subscribeRunEvents, runEventSchema, runChannel, closeRunEvents, type RunEvent } from "./run-events";
+export { RUNS_QUEUE, closeRunQueue } from "./run-queue";
+export { PENDING_STATES, PERMANENT_STATES, isPermanent } from "./run-states";

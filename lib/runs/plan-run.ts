@@ -1,0 +1,80 @@
+import { z } from "zod";
+import {
+  checkPermissions,
+  checkSafety,
+  describeKubeError,
+  getAction,
+  needsConfirmation,
+  protectedNamespaces,
+  RunRefusedError,
+  statusOf,
+  type ActionDefinition,
+  type Plan,
+} from "@/lib/actions";
+import { db, type Cluster, type Team } from "@/lib/db";
+import { kubeForCluster } from "./cluster-client";
+
+/** What a caller (server action, API route, schedule) asks for; the team is already authorised. */
+export const runRequestSchema = z.object({
+  teamId: z.string().min(1).max(64),
+  clusterId: z.string().min(1).max(64),
+  actionId: z.string().min(1).max(64),
+  params: z.unknown(),
+  /** The typed confirmation: the action id, needed when the plan is over the team's threshold. */
+  confirm: z.string().max(100).optional(),
+  dryRun: z.boolean().default(false),
+  createdById: z.string().max(64).optional(),
+  apiTokenId: z.string().max(64).optional(),
+  scheduleId: z.string().max(64).optional(),
+});
+export type RunRequest = z.input<typeof runRequestSchema>;
+
+export interface ResolvedRun {
+  request: z.output<typeof runRequestSchema>;
+  action: ActionDefinition;
+  params: unknown;
+  team: Team;
+  cluster: Cluster;
+  plan: Plan;
+  needsConfirmation: boolean;
+}
+
+function describeIssues(err: z.ZodError): string {
+  return err.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
+}
+
+/**
+ * Validates a request and resolves its plan (the dry run) without writing anything; refuses
+ * with RunRefusedError on bad params, an unknown cluster, missing permissions, an empty
+ * selection or an unreachable cluster. Safety rules are checked by the caller.
+ */
+export async function resolveRun(input: RunRequest): Promise<ResolvedRun> {
+  const request = runRequestSchema.parse(input);
+  const action = getAction(request.actionId);
+  if (!action) throw new RunRefusedError("unknown-action", `No action ${request.actionId}`);
+  const parsed = action.params.safeParse(request.params ?? {});
+  if (!parsed.success) throw new RunRefusedError("invalid-params", describeIssues(parsed.error), { issues: parsed.error.issues });
+  // Team-scoped lookup: another team's cluster id is simply not found.
+  const cluster = await db.cluster.findFirst({ where: { id: request.clusterId, teamId: request.teamId }, include: { team: true } });
+  if (!cluster) throw new RunRefusedError("not-found", "No such cluster in this team");
+  checkPermissions(action.permissions, cluster.permissions);
+  const { team, ...clusterRow } = cluster;
+  let plan: Plan;
+  try {
+    const kube = await kubeForCluster(clusterRow);
+    plan = await action.plan({ kube, protectedNamespaces: protectedNamespaces(team) }, parsed.data);
+  } catch (err) {
+    if (err instanceof RunRefusedError) throw err;
+    const status = statusOf(err);
+    if (status === 401 || status === 403) throw new RunRefusedError("missing-permissions", describeKubeError(err));
+    throw new RunRefusedError("cluster-unreachable", `The cluster could not be read: ${describeKubeError(err)}`);
+  }
+  return { request, action, params: parsed.data, team, cluster: clusterRow, plan, needsConfirmation: needsConfirmation(plan, team) };
+}
+
+/** The dry run for a page: the plan and whether it needs the typed confirmation; nothing is written. */
+export async function planRun(input: RunRequest): Promise<{ plan: Plan; needsConfirmation: boolean }> {
+  const r = await resolveRun(input);
+  checkSafety(r.action.id, r.plan, r.team, r.action.id);
+  return { plan: r.plan, needsConfirmation: r.needsConfirmation };
+}

@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+// Timing of the run machinery. Tests shorten them; production keeps the defaults.
+const schema = z.object({
+  // How often a worker proves it still holds a run, and reads abort requests.
+  RUN_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  // A run whose heartbeat is older than this is taken over by another worker.
+  RUN_STALE_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
+  // How often every worker sweeps for stale runs and due undos.
+  RUN_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  // Runs one worker process executes at once.
+  RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
+  // Where workers fetch sandbox clusters' kubeconfigs (the sandbox admin interface).
+  SANDBOX_ADMIN_URL: z.string().url().default("http://127.0.0.1:6444"),
+  SANDBOX_ADMIN_TOKEN: z.string().min(16).optional(),
+});
+
+export type RunSettings = z.infer<typeof schema>;
+
+let cached: RunSettings | undefined;
+
+/** The run machinery's settings, validated once; throws naming the offending variable. */
+export function runSettings(): RunSettings {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    throw new Error(`Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}

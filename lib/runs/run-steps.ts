@@ -1,0 +1,78 @@
+import { RunAbortedError, describeKubeError, undoSchema, type Json, type StepOptions, type Target } from "@/lib/actions";
+import { db, type Prisma } from "@/lib/db";
+import { publishRunEvents } from "./run-events";
+import { stepDuration } from "./run-metrics";
+import type { RunRecorder } from "./run-recorder";
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const RETRY_DELAY_MS = 200;
+
+// Runs fn with a signal that aborts on the run's abort or on the step's timeout.
+async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, ms: number, runSignal: AbortSignal, name: string): Promise<T> {
+  const ctl = new AbortController();
+  const onAbort = () => ctl.abort();
+  runSignal.addEventListener("abort", onAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      ctl.abort();
+      reject(new Error(`step "${name}" timed out after ${Math.round(ms / 1000)}s`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([fn(ctl.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+    runSignal.removeEventListener("abort", onAbort);
+  }
+}
+
+const asJson = (v: unknown) => (v === undefined ? undefined : (v as Prisma.InputJsonValue));
+
+/**
+ * The step() of an action context: each call becomes a RunStep row written BEFORE the step
+ * acts (with its undo record and when that undo is due), then marked SUCCEEDED or FAILED.
+ * Steps marked with retries are repeated after a failure; none is repeated after an abort.
+ */
+export function createStepper(rec: RunRecorder, actionId: string, signal: AbortSignal, firstIndex: number) {
+  let next = firstIndex;
+  const { runId, teamId } = rec.holder;
+  return async function step<T extends Json | void>(
+    name: string,
+    target: Target | null,
+    fn: (signal: AbortSignal) => Promise<T>,
+    opts: StepOptions = {},
+  ): Promise<T> {
+    if (signal.aborted) throw new RunAbortedError();
+    const index = next++;
+    const undo = opts.undo ? undoSchema.parse(opts.undo) : undefined;
+    const startedAt = new Date();
+    const undoDueAt = undo && opts.undoAfterMs !== undefined ? new Date(startedAt.getTime() + opts.undoAfterMs) : null;
+    const row = await db.runStep.create({
+      data: { runId, teamId, index, name, state: "RUNNING", target: asJson(target), before: asJson(opts.before), undo: asJson(undo), undoDueAt, startedAt },
+      select: { id: true },
+    });
+    const end = stepDuration.startTimer({ action: actionId });
+    const attempts = 1 + (opts.retries ?? 0);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const after = await withTimeout(fn, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal, name);
+        await db.runStep.update({ where: { id: row.id }, data: { state: "SUCCEEDED", after: asJson(after ?? null), finishedAt: new Date() } });
+        end({ outcome: "succeeded" });
+        publishRunEvents(runId, [{ type: "step", index, name, state: "SUCCEEDED", at: new Date().toISOString() }]);
+        return after;
+      } catch (err) {
+        const error = describeKubeError(err);
+        if (attempt < attempts && !signal.aborted && !(err instanceof RunAbortedError)) {
+          rec.log(`step "${name}" failed (${error}); trying again`, {}, "warn");
+          await new Promise((r) => setTimeout(r, RETRY_DELAY_MS * attempt));
+          continue;
+        }
+        await db.runStep.update({ where: { id: row.id }, data: { state: "FAILED", error, finishedAt: new Date() } });
+        end({ outcome: "failed" });
+        publishRunEvents(runId, [{ type: "step", index, name, state: "FAILED", error, at: new Date().toISOString() }]);
+        throw err;
+      }
+    }
+  };
+}

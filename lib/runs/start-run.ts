@@ -1,0 +1,75 @@
+import { checkSafety, getAction, RunRefusedError, type Plan } from "@/lib/actions";
+import { db, type Prisma, type Run } from "@/lib/db";
+import { createLogger } from "@/lib/log";
+import { resolveRun, type RunRequest } from "./plan-run";
+import { runsRequested } from "./run-metrics";
+import { enqueueRun } from "./run-queue";
+
+const log = createLogger("runs");
+const PENDING = ["QUEUED", "RUNNING", "ROLLING_BACK"] as const;
+
+// Creates the row under a per-team advisory lock, so two requests at once cannot both pass
+// the concurrent-run limit.
+async function createRow(r: Awaited<ReturnType<typeof resolveRun>>): Promise<Run> {
+  const { request, team } = r;
+  const data = {
+    teamId: team.id,
+    clusterId: r.cluster.id,
+    actionId: r.action.id,
+    params: r.params as Prisma.InputJsonValue,
+    plan: r.plan as unknown as Prisma.InputJsonValue,
+    dryRun: request.dryRun,
+    createdById: request.createdById,
+    apiTokenId: request.apiTokenId,
+    scheduleId: request.scheduleId,
+  };
+  if (request.dryRun) {
+    const now = new Date();
+    return db.run.create({ data: { ...data, state: "SUCCEEDED", progress: 100, startedAt: now, finishedAt: now } });
+  }
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`runs:${team.id}`}, 0))`;
+    const pending = await tx.run.count({ where: { teamId: team.id, state: { in: [...PENDING] } } });
+    if (pending >= team.maxConcurrentRuns) {
+      throw new RunRefusedError("concurrency-limit", `The team has ${pending} run(s) in progress; its limit is ${team.maxConcurrentRuns}`, {
+        pending,
+        limit: team.maxConcurrentRuns,
+      });
+    }
+    return tx.run.create({ data });
+  });
+}
+
+/**
+ * Starts a run: validates the params with the action's schema, resolves the plan (exactly
+ * what will be hit), applies the team's safety rules and concurrent-run limit, records the run
+ * as QUEUED with its plan and queues it (the run id is the job id; the message carries only
+ * the id). With dryRun the run is recorded as a finished dry run and nothing is queued.
+ * Throws RunRefusedError (nothing written, nothing changed) when the run may not start.
+ */
+export async function startRun(input: RunRequest): Promise<{ run: Run; plan: Plan }> {
+  // Only known ids become metric labels: a junk id must not create a new series.
+  const actionLabel = getAction(String(input.actionId))?.id ?? "unknown";
+  try {
+    const resolved = await resolveRun(input);
+    checkSafety(resolved.action.id, resolved.plan, resolved.team, resolved.request.confirm);
+    const run = await createRow(resolved);
+    if (!run.dryRun) {
+      try {
+        await enqueueRun(run.id);
+      } catch (err) {
+        // Without a queue message the run would wait for the sweep; say so now instead.
+        const error = `Could not be queued: ${err instanceof Error ? err.message : String(err)}`;
+        await db.run.updateMany({ where: { id: run.id, state: "QUEUED" }, data: { state: "FAILED", error, finishedAt: new Date() } });
+        throw err;
+      }
+    }
+    runsRequested.inc({ action: resolved.action.id, result: run.dryRun ? "dry-run" : "queued" });
+    log.info({ runId: run.id, action: run.actionId, teamId: run.teamId, targets: resolved.plan.targets.length }, "run queued");
+    return { run, plan: resolved.plan };
+  } catch (err) {
+    const known = err instanceof RunRefusedError;
+    runsRequested.inc({ action: actionLabel, result: known ? err.code : "error" });
+    throw err;
+  }
+}

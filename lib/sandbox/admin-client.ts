@@ -1,0 +1,71 @@
+import type { NetworkRule } from "./network";
+
+export interface CreatedCluster {
+  id: string;
+  name: string;
+  token: string;
+  server: string;
+  kubeconfig: string;
+}
+
+export interface AdminClusterSummary {
+  id: string;
+  name: string;
+  createdAt: string;
+  objects: number;
+  counts: Record<string, number>;
+  server: string;
+}
+
+export interface CreateClusterRequest {
+  name?: string;
+  seed?: "demo" | "empty" | { nodes: number; pods: number };
+  limits?: { maxObjects?: number };
+}
+
+/** A typed client of the sandbox admin interface (internal network only). */
+export class SandboxAdminClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  private async call(method: string, path: string, body?: unknown): Promise<Response> {
+    const res = await fetch(`${this.baseUrl.replace(/\/$/, "")}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    if (!res.ok) {
+      const text = await res.text();
+      throw new Error(`sandbox admin ${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
+    }
+    return res;
+  }
+
+  /** Create a virtual cluster; the answer holds its token and kubeconfig, shown once. */
+  async createCluster(req: CreateClusterRequest = {}): Promise<CreatedCluster> {
+    return (await (await this.call("POST", "/clusters", req)).json()) as CreatedCluster;
+  }
+
+  async listClusters(): Promise<AdminClusterSummary[]> {
+    return ((await (await this.call("GET", "/clusters")).json()) as { items: AdminClusterSummary[] }).items;
+  }
+
+  async getCluster(id: string): Promise<AdminClusterSummary> {
+    return (await (await this.call("GET", `/clusters/${encodeURIComponent(id)}`)).json()) as AdminClusterSummary;
+  }
+
+  async getKubeconfig(id: string): Promise<string> {
+    return (await this.call("GET", `/clusters/${encodeURIComponent(id)}/kubeconfig`)).text();
+  }
+
+  async deleteCluster(id: string): Promise<void> {
+    await this.call("DELETE", `/clusters/${encodeURIComponent(id)}`);
+  }
+
+  /** Add (or with replace, set) latency and partition rules of the cluster's simulated network. */
+  async setNetwork(id: string, rules: NetworkRule[], replace = false): Promise<NetworkRule[]> {
+    return ((await (await this.call("POST", `/clusters/${encodeURIComponent(id)}/network`, { rules, replace })).json()) as { rules: NetworkRule[] }).rules;
+  }
+}

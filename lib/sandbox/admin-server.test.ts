@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { SandboxAdminClient } from "./admin-client";
+import { POD } from "./resources";
+import { startSandboxServer } from "./server";
+
+const dir = mkdtempSync(path.join(tmpdir(), "sandbox-admin-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("admin interface", () => {
+  it("creates, lists, describes and deletes clusters, and guards itself with its token", async () => {
+    const s = await startSandboxServer({ port: 0, adminPort: 0, dataDir: null });
+    try {
+      const admin = new SandboxAdminClient(s.adminUrl, s.adminToken);
+      const c = await admin.createCluster({ name: "trial", seed: "demo" });
+      expect(c.server).toBe(`${s.apiUrl}/c/${c.id}`);
+      expect(c.kubeconfig).toContain("certificate-authority-data:");
+      expect(c.kubeconfig).toContain(c.token);
+      expect((await admin.listClusters()).map((x) => x.name)).toEqual(["trial"]);
+      expect((await admin.getCluster(c.id)).counts.pods).toBeGreaterThan(20);
+      expect(await admin.getKubeconfig(c.id)).toContain(c.server);
+      await expect(new SandboxAdminClient(s.adminUrl, c.token).listClusters()).rejects.toThrow(/401/);
+      await expect(admin.createCluster({ seed: { nodes: -1, pods: 1 } } as never)).rejects.toThrow(/400/);
+      await expect(admin.setNetwork(c.id, [{ from: "a", to: "b", latencyMs: -5 }])).rejects.toThrow(/400/);
+      expect(await admin.setNetwork(c.id, [{ from: "zone=zone-a", to: "zone=zone-b", latencyMs: 40 }])).toHaveLength(1);
+      const metrics = await fetch(`${s.adminUrl}/metrics`, { headers: { authorization: `Bearer ${s.adminToken}` } });
+      expect(await metrics.text()).toContain("sandbox_clusters 1");
+      await admin.deleteCluster(c.id);
+      expect(await admin.listClusters()).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("keeps its CA, admin token and (with snapshots) its clusters across a restart", async () => {
+    const a = await startSandboxServer({ port: 0, adminPort: 0, dataDir: dir, snapshot: true });
+    const c = await new SandboxAdminClient(a.adminUrl, a.adminToken).createCluster({ name: "kept", seed: "demo" });
+    await a.close();
+    const b = await startSandboxServer({ port: 0, adminPort: 0, dataDir: dir, snapshot: true });
+    try {
+      expect(b.caPem).toBe(a.caPem);
+      expect(b.adminToken).toBe(a.adminToken);
+      const again = b.manager.get(c.id)!;
+      expect(again.token).toBe(c.token);
+      expect(again.store.count(POD)).toBeGreaterThan(20);
+      expect(again.store.total()).toBeGreaterThan(100);
+    } finally {
+      await b.close();
+    }
+  });
+});

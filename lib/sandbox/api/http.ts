@@ -1,0 +1,83 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ApiError, badRequest, tooLarge } from "../errors";
+import { decodeK8sProtobuf } from "./protobuf";
+
+/** Upstream's limit on a request body. */
+export const MAX_BODY = 3 * 1024 * 1024;
+
+/** Read and parse a JSON (or YAML-free) request body within the size limit. */
+export async function readJson(req: IncomingMessage): Promise<unknown> {
+  const type = (req.headers["content-type"] ?? "application/json").split(";")[0]!.trim();
+  const protobuf = type === "application/vnd.kubernetes.protobuf";
+  if (!protobuf && type !== "application/json" && !type.endsWith("+json") && type !== "*/*" && type !== "") {
+    req.resume();
+    throw new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  }
+  const len = Number(req.headers["content-length"] ?? 0);
+  if (len > MAX_BODY) {
+    req.resume();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    const b = c as Buffer;
+    size += b.length;
+    if (size > MAX_BODY) {
+      req.resume();
+      throw tooLarge();
+    }
+    chunks.push(b);
+  }
+  if (protobuf) return decodeK8sProtobuf(Buffer.concat(chunks));
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (!text.trim()) throw badRequest("the request body is empty");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw badRequest(`the body of the request could not be decoded: ${e instanceof Error ? e.message : "invalid JSON"}`);
+  }
+}
+
+export function sendJson(res: ServerResponse, code: number, body: unknown) {
+  const buf = Buffer.from(JSON.stringify(body));
+  res.writeHead(code, { "Content-Type": "application/json", "Content-Length": buf.length, "Cache-Control": "no-cache, private" });
+  res.end(buf);
+}
+
+export function sendBuffer(res: ServerResponse, code: number, buf: Buffer, type = "application/json") {
+  res.writeHead(code, { "Content-Type": type, "Content-Length": buf.length, "Cache-Control": "no-cache, private" });
+  res.end(buf);
+}
+
+export function sendError(res: ServerResponse, err: ApiError) {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, err.code, err.toStatus());
+}
+
+/** Write a chunk and wait for the socket to drain when its buffer is full. */
+export function write(res: ServerResponse, chunk: Buffer | string): Promise<void> | undefined {
+  if (res.write(chunk)) return undefined;
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
+
+export function wantsTable(req: IncomingMessage): boolean {
+  const a = req.headers.accept ?? "";
+  return a.includes("as=Table");
+}
+
+export function boolParam(q: URLSearchParams, k: string): boolean {
+  const v = q.get(k);
+  return v === "true" || v === "1";
+}

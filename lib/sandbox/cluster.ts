@@ -1,0 +1,134 @@
+import { Allocator } from "./allocator";
+import { WatchHub } from "./api/watch";
+import type { ClusterContext, ClusterOptions } from "./context";
+import { DEFAULT_OPTIONS } from "./context";
+import { Controllers } from "./controllers";
+import { Network } from "./network";
+import { nowIso, randomSuffix } from "./names";
+import { EVENT } from "./resources";
+import { Store } from "./store";
+import type { KObject } from "./types";
+
+const MAX_EVENTS = 1000;
+
+/** One virtual cluster: its objects, watches, controllers and simulated network. */
+export class VirtualCluster implements ClusterContext {
+  readonly store: Store;
+  readonly watches: WatchHub;
+  readonly opts: ClusterOptions;
+  readonly logs = new Map<string, string[]>();
+  readonly network = new Network();
+  readonly alloc = new Allocator();
+  readonly controllers: Controllers;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly eventKeys: string[] = [];
+  private kickTimer: NodeJS.Timeout | null = null;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  requests = 0;
+
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly token: string,
+    readonly createdAt: string,
+    opts: Partial<ClusterOptions> = {},
+    historySize?: number,
+  ) {
+    this.opts = { ...DEFAULT_OPTIONS, ...opts };
+    this.store = new Store({ historySize });
+    this.watches = new WatchHub(this.store);
+    this.controllers = new Controllers(this);
+    this.tickTimer = setInterval(() => this.guard(() => this.controllers.periodic()), 5000);
+    this.tickTimer.unref();
+  }
+
+  private guard(fn: () => void) {
+    if (this.closed) return;
+    try {
+      fn();
+    } catch (e) {
+      // A controller failure must not reach other clusters or the process.
+      this.controllers.lastError = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  later(ms: number, fn: () => void) {
+    if (this.closed) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.guard(fn);
+    }, ms);
+    t.unref();
+    this.timers.add(t);
+  }
+
+  kick() {
+    if (this.kickTimer || this.closed) return;
+    this.kickTimer = setTimeout(() => {
+      this.kickTimer = null;
+      this.guard(() => this.controllers.pass());
+    }, 5);
+    this.kickTimer.unref();
+  }
+
+  /** Run controllers now until nothing is left to do (tests and seeding). */
+  settle(maxPasses = 20) {
+    for (let i = 0; i < maxPasses && this.controllers.pass(); i++);
+  }
+
+  event(obj: KObject, type: "Normal" | "Warning", reason: string, message: string, component = "controller-manager") {
+    if (!this.opts.events || this.closed) return;
+    const ns = obj.metadata.namespace ?? "default";
+    const now = nowIso();
+    const name = `${obj.metadata.name}.${Date.now().toString(16)}${randomSuffix(3)}`;
+    const ev: KObject = {
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name, namespace: ns, creationTimestamp: now },
+      involvedObject: {
+        kind: obj.kind,
+        apiVersion: obj.apiVersion,
+        name: obj.metadata.name,
+        namespace: obj.metadata.namespace,
+        uid: obj.metadata.uid,
+        resourceVersion: obj.metadata.resourceVersion,
+      },
+      reason,
+      message,
+      source: { component },
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+      type,
+      eventTime: null,
+      reportingComponent: component,
+      reportingInstance: "",
+    };
+    this.store.put(EVENT, ev);
+    this.eventKeys.push(`${ns}/${name}`);
+    if (this.eventKeys.length > MAX_EVENTS) {
+      const [ons, oname] = this.eventKeys.shift()!.split("/");
+      this.store.remove(EVENT, ons!, oname!);
+    }
+  }
+
+  podIp(node: string) {
+    return this.alloc.podIp(node);
+  }
+  nodeIp(node: string) {
+    return this.alloc.nodeIp(node);
+  }
+  serviceIp() {
+    return this.alloc.serviceIp();
+  }
+
+  close() {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    if (this.kickTimer) clearTimeout(this.kickTimer);
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.watches.closeAll();
+  }
+}

@@ -1,0 +1,47 @@
+import type { Network } from "./network";
+import type { Store } from "./store";
+import type { KObject } from "./types";
+
+/** Tunables of one virtual cluster. */
+export interface ClusterOptions {
+  /** Delay between a pod being bound and running. */
+  podStartDelayMs: number;
+  /** Time a deleted pod spends terminating before it disappears (capped by its grace period). */
+  podStopDelayMs: number;
+  /** Simulated run time of a Job's pod. */
+  jobRunMs: number;
+  /** Most objects this cluster may hold (403 beyond). */
+  maxObjects: number;
+  /** Whether controllers record Event objects (off for very large generated clusters). */
+  events: boolean;
+  /** Delay before a crashed container of a restartPolicy=Always pod is started again. */
+  restartBackoffMs: number;
+}
+
+export const DEFAULT_OPTIONS: ClusterOptions = {
+  podStartDelayMs: 1000,
+  podStopDelayMs: 500,
+  jobRunMs: 2000,
+  maxObjects: 250_000,
+  events: true,
+  restartBackoffMs: 10_000,
+};
+
+/** What the API handlers and the controllers need of a virtual cluster. */
+export interface ClusterContext {
+  readonly id: string;
+  readonly store: Store;
+  readonly opts: ClusterOptions;
+  /** Run fn after a delay, unless the cluster is closed first. */
+  later(ms: number, fn: () => void): void;
+  /** Ask the controllers to run soon. */
+  kick(): void;
+  /** Record a Kubernetes Event about an object. */
+  event(obj: KObject, type: "Normal" | "Warning", reason: string, message: string, component?: string): void;
+  /** Log lines of a pod's container. */
+  readonly logs: Map<string, string[]>;
+  readonly network: Network;
+  podIp(nodeName: string): string;
+  serviceIp(): string;
+  nodeIp(nodeName: string): string;
+}

@@ -1,0 +1,104 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { VirtualCluster } from "./cluster";
+import type { ClusterOptions } from "./context";
+import { seedBase } from "./seed/base";
+import { seedDemo } from "./seed/demo";
+import { seedLarge, type LargeShape } from "./seed/generate";
+
+export type Seed = "demo" | "empty" | LargeShape;
+
+export interface CreateClusterInput {
+  name?: string;
+  seed?: Seed;
+  limits?: { maxObjects?: number };
+  options?: Partial<ClusterOptions>;
+}
+
+export interface ClusterSummary {
+  id: string;
+  name: string;
+  createdAt: string;
+  objects: number;
+  counts: Record<string, number>;
+}
+
+const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+function newId(): string {
+  const b = randomBytes(10);
+  let s = "";
+  for (const x of b) s += ID_ALPHABET[x % ID_ALPHABET.length];
+  return s;
+}
+
+const newToken = () => `sbx_${randomBytes(32).toString("base64url")}`;
+
+/** All virtual clusters of the process, by id, each reachable only with its own token. */
+export class ClusterManager {
+  private readonly clusters = new Map<string, VirtualCluster>();
+
+  constructor(private readonly defaults: Partial<ClusterOptions> = {}) {}
+
+  create(input: CreateClusterInput = {}): VirtualCluster {
+    const id = newId();
+    const seed = input.seed ?? "demo";
+    const large = typeof seed === "object";
+    const opts: Partial<ClusterOptions> = { ...this.defaults, ...input.options };
+    if (input.limits?.maxObjects) opts.maxObjects = input.limits.maxObjects;
+    if (large) {
+      opts.events = false;
+      opts.maxObjects = Math.max(opts.maxObjects ?? 0, seed.pods * 2 + seed.nodes * 2 + 50_000);
+    }
+    const c = new VirtualCluster(id, input.name ?? (typeof seed === "string" ? seed : "generated"), newToken(), new Date().toISOString(), opts, large ? 65_536 : 2048);
+    seedBase(c);
+    if (seed === "demo") seedDemo(c);
+    else if (large) seedLarge(c, seed);
+    c.store.compact();
+    this.clusters.set(id, c);
+    return c;
+  }
+
+  /** Register a cluster restored from a snapshot. */
+  adopt(c: VirtualCluster) {
+    this.clusters.set(c.id, c);
+  }
+
+  get(id: string): VirtualCluster | undefined {
+    return this.clusters.get(id);
+  }
+
+  findByName(name: string): VirtualCluster | undefined {
+    for (const c of this.clusters.values()) if (c.name === name) return c;
+    return undefined;
+  }
+
+  /** The cluster this token opens, when it is the token of the cluster with this id. */
+  authenticate(id: string, token: string | undefined): VirtualCluster | undefined {
+    const c = this.clusters.get(id);
+    if (!c || !token) return undefined;
+    const a = Buffer.from(c.token);
+    const b = Buffer.from(token);
+    return a.length === b.length && timingSafeEqual(a, b) ? c : undefined;
+  }
+
+  delete(id: string): boolean {
+    const c = this.clusters.get(id);
+    if (!c) return false;
+    c.close();
+    this.clusters.delete(id);
+    return true;
+  }
+
+  list(): VirtualCluster[] {
+    return [...this.clusters.values()];
+  }
+
+  summary(c: VirtualCluster): ClusterSummary {
+    return { id: c.id, name: c.name, createdAt: c.createdAt, objects: c.store.total(), counts: c.store.counts() };
+  }
+
+  close() {
+    for (const c of this.clusters.values()) c.close();
+    this.clusters.clear();
+  }
+}

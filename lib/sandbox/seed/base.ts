@@ -1,0 +1,39 @@
+import type { ClusterContext } from "../context";
+import { nowIso } from "../names";
+import { NAMESPACE, SERVICE } from "../resources";
+import type { KObject } from "../types";
+
+const ns = (name: string, at: string): KObject => ({
+  apiVersion: "v1",
+  kind: "Namespace",
+  metadata: { name, labels: { "kubernetes.io/metadata.name": name }, creationTimestamp: at },
+  spec: { finalizers: ["kubernetes"] },
+  status: { phase: "Active" },
+});
+
+/** What every cluster has: the system namespaces and the kubernetes service. */
+export function seedBase(ctx: ClusterContext) {
+  const at = nowIso();
+  for (const n of ["default", "kube-system", "kube-public", "kube-node-lease"]) ctx.store.put(NAMESPACE, ns(n, at));
+  ctx.store.put(SERVICE, {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" }, creationTimestamp: at },
+    spec: {
+      clusterIP: "10.96.0.1",
+      clusterIPs: ["10.96.0.1"],
+      ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }],
+      type: "ClusterIP",
+      sessionAffinity: "None",
+      ipFamilies: ["IPv4"],
+      ipFamilyPolicy: "SingleStack",
+      internalTrafficPolicy: "Cluster",
+    },
+    status: { loadBalancer: {} },
+  });
+  ctx.serviceIp();
+}
+
+export function makeNamespace(name: string): KObject {
+  return ns(name, nowIso());
+}

@@ -1,0 +1,151 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { createLogger } from "../log";
+import { handleAdmin } from "./admin-server";
+import { sendError } from "./api/http";
+import { handleApi } from "./api/router";
+import type { ClusterOptions } from "./context";
+import { ApiError, internal, unauthorized } from "./errors";
+import { ClusterManager } from "./manager";
+import { SandboxMetrics } from "./metrics";
+import { loadSnapshot, saveSnapshot } from "./snapshot";
+import { loadOrCreateTls } from "./tls";
+
+const log = createLogger("sandbox");
+
+export interface SandboxServerOptions {
+  host?: string;
+  /** Cluster API port (HTTPS); 0 picks a free one. */
+  port?: number;
+  /** Admin interface port (HTTP, internal); 0 picks a free one. */
+  adminPort?: number;
+  adminToken?: string;
+  /** Where the CA, the admin token and snapshots live; null keeps everything in memory. */
+  dataDir?: string | null;
+  tlsSans?: string[];
+  /** Base URL written into kubeconfigs, when clients reach the API by another address. */
+  publicUrl?: string;
+  snapshot?: boolean;
+  snapshotIntervalMs?: number;
+  clusterDefaults?: Partial<ClusterOptions>;
+}
+
+export interface SandboxServer {
+  apiUrl: string;
+  adminUrl: string;
+  adminToken: string;
+  caPem: string;
+  manager: ClusterManager;
+  close(): Promise<void>;
+}
+
+function adminTokenFrom(dir: string | null, given: string | undefined): string {
+  if (given) return given;
+  if (!dir) return randomBytes(24).toString("base64url");
+  const file = path.join(dir, "admin-token");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const t = randomBytes(24).toString("base64url");
+  writeFileSync(file, t + "\n", { mode: 0o600 });
+  return t;
+}
+
+const bearer = (req: IncomingMessage) => {
+  const h = req.headers.authorization;
+  return h && h.startsWith("Bearer ") ? h.slice(7).trim() : undefined;
+};
+
+/** Start the sandbox: the HTTPS cluster API (all virtual clusters) and the admin interface. */
+export async function startSandboxServer(opts: SandboxServerOptions = {}): Promise<SandboxServer> {
+  const host = opts.host ?? "127.0.0.1";
+  const dataDir = opts.dataDir === undefined ? null : opts.dataDir;
+  const tls = loadOrCreateTls(dataDir, opts.tlsSans ?? []);
+  const adminToken = adminTokenFrom(dataDir, opts.adminToken);
+  const manager = new ClusterManager(opts.clusterDefaults);
+  const metrics = new SandboxMetrics();
+  const snapshotFile = dataDir && opts.snapshot ? path.join(dataDir, "snapshot.ndjson") : null;
+  if (snapshotFile && existsSync(snapshotFile)) {
+    const n = loadSnapshot(snapshotFile, manager, opts.clusterDefaults);
+    log.info({ clusters: n }, "snapshot loaded");
+  }
+
+  const api = https.createServer({ cert: tls.certPem, key: tls.keyPem, keepAliveTimeout: 65_000 }, (req, res) => {
+    void serveApi(req, res);
+  });
+  api.headersTimeout = 30_000;
+  api.requestTimeout = 0;
+
+  async function serveApi(req: IncomingMessage, res: ServerResponse) {
+    const started = process.hrtime.bigint();
+    let verb = "unknown";
+    try {
+      const url = new URL(req.url ?? "/", "https://sandbox");
+      const m = /^\/c\/([a-z0-9]+)(\/.*)?$/.exec(url.pathname);
+      const c = m ? manager.authenticate(m[1]!, bearer(req)) : undefined;
+      if (!c) throw unauthorized();
+      c.requests++;
+      verb = await handleApi(c, req, res, m![2] ?? "/", url.searchParams);
+    } catch (e) {
+      const err = e instanceof ApiError ? e : internal("an internal error occurred");
+      if (!(e instanceof ApiError)) log.error({ err: e, path: req.url?.split("?")[0] }, "request failed");
+      // An unread body (too large, refused) leaves the connection unusable for the next request.
+      if (!req.complete) res.setHeader("Connection", "close");
+      req.resume();
+      sendError(res, err);
+    } finally {
+      metrics.requests.inc({ verb, code: String(res.statusCode) });
+      if (verb !== "watch") metrics.latency.observe({ verb }, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  let apiBase = opts.publicUrl ?? "";
+  const admin = http.createServer((req, res) => {
+    handleAdmin({ manager, metrics, adminToken, caPem: tls.caPem, apiBase: () => apiBase }, req, res).catch((e: unknown) => {
+      log.error({ err: e }, "admin request failed");
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+
+  const listen = (s: http.Server | https.Server, port: number) =>
+    new Promise<number>((resolve, reject) => {
+      s.once("error", reject);
+      s.listen(port, host, () => resolve((s.address() as AddressInfo).port));
+    });
+  const apiPort = await listen(api, opts.port ?? 6443);
+  const adminPort = await listen(admin, opts.adminPort ?? 6444);
+  const urlHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
+  const apiUrl = `https://${urlHost}:${apiPort}`;
+  if (!apiBase) apiBase = apiUrl;
+
+  let timer: NodeJS.Timeout | null = null;
+  if (snapshotFile) {
+    timer = setInterval(() => {
+      try {
+        saveSnapshot(snapshotFile, manager);
+      } catch (e) {
+        log.error({ err: e }, "snapshot failed");
+      }
+    }, opts.snapshotIntervalMs ?? 60_000);
+    timer.unref();
+  }
+
+  return {
+    apiUrl,
+    adminUrl: `http://${urlHost}:${adminPort}`,
+    adminToken,
+    caPem: tls.caPem,
+    manager,
+    async close() {
+      if (timer) clearInterval(timer);
+      if (snapshotFile) saveSnapshot(snapshotFile, manager);
+      manager.close();
+      api.closeAllConnections();
+      admin.closeAllConnections();
+      await Promise.all([new Promise((r) => api.close(r)), new Promise((r) => admin.close(r))]);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { forbidden, notFound, redirect } from "next/navigation";
+import { getSessionUser } from "@/lib/auth/session";
+import type { Permission } from "@/lib/rbac/permissions";
+import { TeamAccessError, type TeamContext } from "./context";
+import { resolveTeamForUser } from "./resolve-team";
+
+/**
+ * The gate for pages and server components under /t/<slug>: signed-out visitors go to sign
+ * in, outsiders get 404, members without the permission get 403.
+ */
+export async function requireTeamAccess(
+  slug: string,
+  permission: Permission = "team:read",
+): Promise<TeamContext> {
+  const user = await getSessionUser();
+  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(`/t/${slug}`)}`);
+  try {
+    return await resolveTeamForUser(user, slug, permission);
+  } catch (err) {
+    if (err instanceof TeamAccessError && err.status === 403) forbidden();
+    if (err instanceof TeamAccessError) notFound();
+    throw err;
+  }
+}
+
+export type ActionResult<T = undefined> =
+  | { ok: true; data?: T; message?: string }
+  | {
+      ok: false;
+      error: string;
+      fieldErrors?: Record<string, string[] | undefined>;
+      values?: Record<string, string>;
+    };
+
+/**
+ * The gate for server actions: the same checks as pages. An outsider (unknown team, not a
+ * member) gets notFound(), so the action answers 404 like the pages; a member whose role
+ * lacks the permission gets a result with a message the form can show.
+ */
+export async function withTeamAction<T>(
+  slug: unknown,
+  permission: Permission,
+  fn: (ctx: TeamContext) => Promise<ActionResult<T>>,
+): Promise<ActionResult<T>> {
+  const user = await getSessionUser();
+  if (!user) return { ok: false, error: "Your session has ended. Sign in again." };
+  let ctx: TeamContext;
+  try {
+    ctx = await resolveTeamForUser(user, typeof slug === "string" ? slug : "", permission);
+  } catch (err) {
+    if (err instanceof TeamAccessError && err.status === 403) return { ok: false, error: err.message };
+    if (err instanceof TeamAccessError) notFound();
+    throw err;
+  }
+  return fn(ctx);
+}

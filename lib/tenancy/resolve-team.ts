@@ -1,0 +1,36 @@
+import { db } from "@/lib/db";
+import { roleAllows, type Permission } from "@/lib/rbac/permissions";
+import { slugSchema } from "@/lib/teams/schemas";
+import { TeamAccessError, type TeamContext } from "./context";
+
+const teamSelect = { id: true, slug: true, name: true, personal: true, isTrial: true } as const;
+
+/**
+ * Resolves a team by slug for a signed-in user and checks a permission. An unknown team and
+ * a team the user is not in answer the same 404, so outsiders learn nothing.
+ */
+export async function resolveTeamForUser(
+  user: { id: string; email: string; name: string },
+  slug: string,
+  permission: Permission,
+): Promise<TeamContext> {
+  if (!slugSchema.safeParse(slug).success) throw new TeamAccessError(404, "Team not found");
+  const membership = await db.membership.findFirst({
+    where: { userId: user.id, team: { slug } },
+    select: { role: true, team: { select: teamSelect } },
+  });
+  if (!membership) throw new TeamAccessError(404, "Team not found");
+  if (!roleAllows(membership.role, permission)) {
+    throw new TeamAccessError(403, "Your role in this team does not allow this.", permission);
+  }
+  return { team: membership.team, role: membership.role, user, tokenId: null };
+}
+
+/** Teams of a user, for the team switcher. */
+export function listUserTeams(userId: string) {
+  return db.membership.findMany({
+    where: { userId },
+    select: { role: true, team: { select: teamSelect } },
+    orderBy: { createdAt: "asc" },
+  });
+}

@@ -1,0 +1,148 @@
+// npm run bench:runs — fault latency and run throughput against an in-process sandbox.
+// Latency: from the call that starts a pod-kill run to the pod's deletion seen by a watch,
+// beside a direct @kubernetes/client-node delete of a pod of the same deployment, alternated,
+// 200 of each. Throughput: pod-kill runs completed per second with 1 and 2 worker processes.
+// Uses its own database (pystol_bench, rebuilt) and its own Redis key prefix.
+import type { ChildProcess } from "node:child_process";
+import os from "node:os";
+import { AppsV1Api, CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
+import { deployMigrations, dropDatabase } from "../prisma/migrate";
+
+const DB_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/pystol_bench";
+const LATENCY_RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 200);
+const THROUGHPUT_RUNS = Number(process.env.BENCH_THROUGHPUT_RUNS ?? 1000);
+process.env.DATABASE_URL = DB_URL;
+process.env.PYSTOL_QUEUE_PREFIX = `pystol-bench-${process.pid}`;
+process.env.LOG_LEVEL = "warn";
+await dropDatabase(DB_URL);
+await deployMigrations(DB_URL);
+
+const { db } = await import("@/lib/db");
+const { startTestSandbox, createTestCluster } = await import("@/lib/runs/testing/harness");
+const { startRun, closeRunQueue } = await import("@/lib/runs");
+const { closeProducerConnection } = await import("@/lib/queue");
+const { startWorkerProcess } = await import("@/lib/runs/testing/processes");
+
+const sb = await startTestSandbox();
+const c = await createTestCluster(sb, { maxConcurrentRuns: 100_000, confirmThreshold: 1000, blastRadiusLimit: 1000 });
+const kubeconfig = await sb.admin.getKubeconfig(c.sandboxId);
+const kc = new KubeConfig();
+kc.loadFromString(kubeconfig);
+const core = kc.makeApiClient(CoreV1Api);
+const apps = kc.makeApiClient(AppsV1Api);
+
+await core.createNamespace({ body: { metadata: { name: "bench" } } });
+await apps.createNamespacedDeployment({
+  namespace: "bench",
+  body: {
+    metadata: { name: "target" },
+    spec: {
+      replicas: 60,
+      selector: { matchLabels: { app: "target" } },
+      template: { metadata: { labels: { app: "target" } }, spec: { containers: [{ name: "c", image: "busybox:1.36" }] } },
+    },
+  },
+});
+
+// Deletions seen by a watch, by pod name.
+const deletedAt = new Map<string, number>();
+const waiters = new Map<string, (t: number) => void>();
+await new Watch(kc).watch("/api/v1/namespaces/bench/pods", {}, (phase, obj: { metadata?: { name?: string } }) => {
+  const name = obj.metadata?.name ?? "";
+  if (phase !== "DELETED") return;
+  const t = performance.now();
+  deletedAt.set(name, t);
+  waiters.get(name)?.(t);
+}, () => undefined);
+const seen = (name: string) => new Promise<number>((resolve) => {
+  const t = deletedAt.get(name);
+  if (t !== undefined) resolve(t);
+  else waiters.set(name, resolve);
+});
+const livePods = async () => (await core.listNamespacedPod({ namespace: "bench", labelSelector: "app=target" })).items.filter((p) => p.status?.phase === "Running" && !p.metadata?.deletionTimestamp);
+async function settle(): Promise<void> {
+  for (let i = 0; i < 200 && (await livePods()).length < 60; i++) await new Promise((r) => setTimeout(r, 50));
+}
+
+const workerEnv = { SANDBOX_ADMIN_URL: sb.server.adminUrl, SANDBOX_ADMIN_TOKEN: sb.server.adminToken, DATABASE_URL: DB_URL, PYSTOL_QUEUE_PREFIX: process.env.PYSTOL_QUEUE_PREFIX!, LOG_LEVEL: "warn" };
+const children: ChildProcess[] = [];
+async function workers(n: number) {
+  while (children.length < n) children.push(await startWorkerProcess(workerEnv));
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+// ---- latency, one worker process
+await workers(1);
+const direct: number[] = [];
+const viaRun: number[] = [];
+for (let i = 0; i < LATENCY_RUNS + 10; i++) {
+  await settle();
+  const pod = (await livePods())[0]!.metadata!.name!;
+  let t0 = performance.now();
+  await core.deleteNamespacedPod({ name: pod, namespace: "bench", gracePeriodSeconds: 0 });
+  const d = (await seen(pod)) - t0;
+  await settle();
+  t0 = performance.now();
+  const { plan } = await startRun({ teamId: c.teamId, clusterId: c.clusterId, actionId: "pod-kill", params: { namespace: "bench", labelSelector: "app=target", count: 1 } });
+  const r = (await seen(plan.targets[0]!.name)) - t0;
+  if (i >= 10) { direct.push(d); viaRun.push(r); } // the first ten warm connections and caches
+}
+
+console.log(`latency: ${viaRun.length} runs measured`);
+// ---- throughput with 1 and 2 worker processes
+async function throughput(n: number): Promise<number> {
+  await workers(n);
+  await db.run.deleteMany({ where: { teamId: c.teamId } });
+  await settle();
+  const t0 = performance.now();
+  let next = 0;
+  const submit = async () => {
+    while (next < THROUGHPUT_RUNS) {
+      next++;
+      await startRun({ teamId: c.teamId, clusterId: c.clusterId, actionId: "pod-kill", params: { namespace: "bench", labelSelector: "app=target", count: 1 } });
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, submit));
+  console.log(`submitted ${THROUGHPUT_RUNS} runs in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  for (let i = 0; ; i++) {
+    const done = await db.run.count({ where: { teamId: c.teamId, state: { in: ["SUCCEEDED", "FAILED", "ROLLED_BACK", "ROLLBACK_FAILED"] } } });
+    if (done >= THROUGHPUT_RUNS) break;
+    if (i % 250 === 0) console.log(`  ${done} done`, await db.run.groupBy({ by: ["state"], where: { teamId: c.teamId }, _count: true }));
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const secs = (performance.now() - t0) / 1000;
+  const failed = await db.run.count({ where: { teamId: c.teamId, state: { not: "SUCCEEDED" } } });
+  console.log(`throughput ${n} worker(s): ${THROUGHPUT_RUNS} runs in ${secs.toFixed(2)} s, ${failed} not succeeded`);
+  return THROUGHPUT_RUNS / secs;
+}
+const one = await throughput(1);
+const two = await throughput(2);
+
+const f = (x: number) => x.toFixed(1);
+const overhead = pct(viaRun, 50) - pct(direct, 50);
+const table = [
+  `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; date ${new Date().toISOString().slice(0, 10)}`,
+  "",
+  "| measurement | p50 | p99 |",
+  "| --- | --- | --- |",
+  `| direct client-node delete → watch DELETED (ms, n=${direct.length}) | ${f(pct(direct, 50))} | ${f(pct(direct, 99))} |`,
+  `| startRun(pod-kill) → watch DELETED (ms, n=${viaRun.length}) | ${f(pct(viaRun, 50))} | ${f(pct(viaRun, 99))} |`,
+  `| median overhead of a run (ms; target ≤ 25) | ${f(overhead)} | |`,
+  "",
+  "| pod-kill runs completed per second | runs/s |",
+  "| --- | --- |",
+  `| 1 worker process (${THROUGHPUT_RUNS} runs) | ${f(one)} |`,
+  `| 2 worker processes (${THROUGHPUT_RUNS} runs; target ≥ 100) | ${f(two)} |`,
+].join("\n");
+console.log(table);
+
+for (const ch of children) ch.kill("SIGKILL");
+await closeRunQueue();
+await closeProducerConnection();
+await sb.server.close();
+await db.$disconnect();
+process.exit(0);
