@@ -10,9 +10,6 @@ const schema = z.object({
   RUN_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   // Runs one worker process executes at once.
   RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
-  // Where workers fetch sandbox clusters' kubeconfigs (the sandbox admin interface).
-  SANDBOX_ADMIN_URL: z.string().url().default("http://127.0.0.1:6444"),
-  SANDBOX_ADMIN_TOKEN: z.string().min(16).optional(),
 });
 
 export type RunSettings = z.infer<typeof schema>;

@@ -1,0 +1,58 @@
+import { parse } from "yaml";
+import { z } from "zod";
+import type { Cluster } from "@/lib/db";
+import { KubeAccessError, createKubeClient, openKubeconfig, type KubeClient, type KubeTarget } from "@/lib/kube";
+import { sandboxAdmin } from "./sandbox-admin";
+
+/** The columns of a cluster row that say how to reach it. */
+export type ClusterConnection = Pick<Cluster, "id" | "kind" | "sandboxClusterId" | "updatedAt" | "kubeconfigCiphertext">;
+
+// Clients are reused for a while: building one per request would cost more than the request.
+// The key carries updatedAt, so rotated credentials take effect at once.
+const CACHE_MS = 60_000;
+const cache = new Map<string, { client: KubeClient; until: number }>();
+
+const sandboxKubeconfig = z.object({
+  clusters: z.array(z.object({ cluster: z.object({ server: z.string().url(), "certificate-authority-data": z.string() }) })).min(1),
+  users: z.array(z.object({ user: z.object({ token: z.string().min(1) }) })).min(1),
+});
+
+/** The connection of a sandbox cluster, from the sandbox's admin interface. */
+async function sandboxTarget(sandboxClusterId: string): Promise<KubeTarget> {
+  const admin = sandboxAdmin();
+  if (!admin) throw new KubeAccessError("unreachable", "The sandbox is not configured on this server");
+  const kc = sandboxKubeconfig.parse(parse(await admin.getKubeconfig(sandboxClusterId)));
+  return {
+    kind: "sandbox",
+    server: kc.clusters[0]!.cluster.server,
+    caPem: Buffer.from(kc.clusters[0]!.cluster["certificate-authority-data"], "base64").toString("utf8"),
+    token: kc.users[0]!.user.token,
+  };
+}
+
+/**
+ * The guarded API client of a team's cluster (lib/kube's factory underneath: address checks
+ * for user clusters, timeouts, metrics). Pages, workers and the API reach clusters only here.
+ */
+export async function clientForCluster(cluster: ClusterConnection): Promise<KubeClient> {
+  const key = `${cluster.id}:${cluster.updatedAt.getTime()}`;
+  const hit = cache.get(key);
+  if (hit && hit.until > Date.now()) return hit.client;
+  let target: KubeTarget;
+  if (cluster.kind === "SANDBOX" && cluster.sandboxClusterId) {
+    target = await sandboxTarget(cluster.sandboxClusterId);
+  } else if (cluster.kubeconfigCiphertext) {
+    target = { kind: "kubeconfig", config: openKubeconfig(cluster.kubeconfigCiphertext) };
+  } else {
+    throw new KubeAccessError("unreachable", "The cluster has no stored credentials");
+  }
+  const client = createKubeClient(target);
+  cache.set(key, { client, until: Date.now() + CACHE_MS });
+  return client;
+}
+
+/** Forgets cached clients (after a cluster is deleted, or in tests that replace a server). */
+export function forgetClusterClients(clusterId?: string): void {
+  if (!clusterId) return cache.clear();
+  for (const key of cache.keys()) if (key.startsWith(`${clusterId}:`)) cache.delete(key);
+}
