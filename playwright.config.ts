@@ -1,10 +1,20 @@
 import { randomBytes } from "node:crypto";
 import { defineConfig } from "@playwright/test";
-import { E2E_DATABASE_URL, E2E_REDIS_PREFIX } from "./e2e/stack";
+import {
+  E2E_DATABASE_URL,
+  E2E_PORT,
+  E2E_REDIS_PREFIX,
+  E2E_SANDBOX_ADMIN_PORT,
+  E2E_SANDBOX_ADMIN_TOKEN,
+  E2E_SANDBOX_ADMIN_URL,
+  E2E_SANDBOX_DATA_DIR,
+  E2E_SANDBOX_PORT,
+  E2E_WORKER_HEALTH_PORT,
+} from "./e2e/stack";
 
 // Browser tests drive Debian's Chromium against the production build (`next build` first),
 // started here with a database, a Redis key prefix and ports of its own.
-const PORT = Number(process.env.E2E_PORT ?? 3100);
+const PORT = E2E_PORT;
 const baseURL = `http://127.0.0.1:${PORT}`;
 
 // Every process of the stack under test shares these settings. The session secret is new for
@@ -15,6 +25,11 @@ const stackEnv = {
   NEXTAUTH_URL: baseURL,
   NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
   LOG_LEVEL: "warn",
+  SANDBOX_ADMIN_URL: E2E_SANDBOX_ADMIN_URL,
+  SANDBOX_ADMIN_TOKEN: E2E_SANDBOX_ADMIN_TOKEN,
+  // Browser tests upload the sandbox's own kubeconfigs, which point at loopback: the test
+  // operator allows exactly that address.
+  PYSTOL_KUBE_ALLOWED_CIDRS: "127.0.0.1/32",
 };
 
 export default defineConfig({
@@ -57,14 +72,27 @@ export default defineConfig({
     // The run worker (workers/worker.ts), with its health server on a port of its own.
     {
       command: "npx tsx workers/worker.ts",
-      url: "http://127.0.0.1:9565/healthz",
-      env: { ...stackEnv, WORKER_HEALTH_PORT: "9565" },
+      url: `http://127.0.0.1:${E2E_WORKER_HEALTH_PORT}/healthz`,
+      env: { ...stackEnv, WORKER_HEALTH_PORT: String(E2E_WORKER_HEALTH_PORT) },
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: "ignore",
       stderr: "pipe",
     },
-    // The sandbox cluster server (workers/sandbox.ts) goes here, on a port of its own, with
-    // the web app and the worker told its address through stackEnv.
+    // The sandbox cluster server (workers/sandbox.ts), on ports of its own.
+    {
+      command: "npx tsx workers/sandbox.ts",
+      url: `${E2E_SANDBOX_ADMIN_URL}/healthz`,
+      env: {
+        ...stackEnv,
+        SANDBOX_PORT: String(E2E_SANDBOX_PORT),
+        SANDBOX_ADMIN_PORT: String(E2E_SANDBOX_ADMIN_PORT),
+        SANDBOX_DATA_DIR: E2E_SANDBOX_DATA_DIR,
+      },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
   ],
 });

@@ -1,0 +1,90 @@
+import { recordAudit } from "@/lib/audit";
+import { db, type Cluster } from "@/lib/db";
+import { scoped, type TeamContext } from "@/lib/tenancy";
+import type { CreateClusterRequest } from "@/lib/sandbox/admin-client";
+import { checkCluster } from "./check-cluster";
+import { forgetClusterClients } from "./cluster-client";
+import { sandboxAdmin } from "./sandbox-admin";
+
+export class ClusterError extends Error {
+  constructor(
+    readonly code: "sandbox-unavailable" | "name-taken" | "not-found",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * "Add a sandbox cluster": a private virtual cluster in the sandbox, seeded with the demo
+ * application and owned by the team, checked once so its page has a version and permissions.
+ */
+export async function addSandboxCluster(
+  ctx: TeamContext,
+  input: { name: string; seed?: CreateClusterRequest["seed"] },
+): Promise<Cluster> {
+  const admin = sandboxAdmin();
+  if (!admin) throw new ClusterError("sandbox-unavailable", "The sandbox is not running on this server. Start it with `npm run up`, or connect a kubeconfig.");
+  const taken = await db.cluster.findFirst({ where: { ...scoped(ctx), name: input.name }, select: { id: true } });
+  if (taken) throw new ClusterError("name-taken", `This team already has a cluster named "${input.name}"`);
+  const virtual = await admin.createCluster({ name: `${ctx.team.slug}-${input.name}`.slice(0, 63), seed: input.seed ?? "demo" });
+  let cluster: Cluster;
+  try {
+    cluster = await db.$transaction(async (tx) => {
+      const row = await tx.cluster.create({
+        data: {
+          teamId: ctx.team.id,
+          name: input.name,
+          kind: "SANDBOX",
+          sandboxClusterId: virtual.id,
+          serverHost: "sandbox",
+          createdById: ctx.user?.id ?? null,
+        },
+      });
+      await recordAudit(
+        {
+          action: "cluster.create",
+          teamId: ctx.team.id,
+          actorUserId: ctx.user?.id ?? null,
+          actorTokenId: ctx.tokenId,
+          targetType: "cluster",
+          targetId: row.id,
+          data: { name: row.name, kind: "SANDBOX" },
+        },
+        tx,
+      );
+      return row;
+    });
+  } catch (err) {
+    // The row did not land: the virtual cluster must not outlive it.
+    await admin.deleteCluster(virtual.id).catch(() => undefined);
+    throw err;
+  }
+  await checkCluster(cluster);
+  return (await db.cluster.findFirst({ where: { ...scoped(ctx), id: cluster.id } })) ?? cluster;
+}
+
+/** Deletes a team's cluster; a sandbox cluster's virtual cluster goes with it. */
+export async function deleteCluster(ctx: TeamContext, clusterId: string): Promise<void> {
+  const cluster = await db.cluster.findFirst({ where: { ...scoped(ctx), id: clusterId } });
+  if (!cluster) throw new ClusterError("not-found", "No such cluster in this team");
+  await db.$transaction(async (tx) => {
+    await tx.cluster.deleteMany({ where: { ...scoped(ctx), id: cluster.id } });
+    await recordAudit(
+      {
+        action: "cluster.delete",
+        teamId: ctx.team.id,
+        actorUserId: ctx.user?.id ?? null,
+        actorTokenId: ctx.tokenId,
+        targetType: "cluster",
+        targetId: cluster.id,
+        data: { name: cluster.name, kind: cluster.kind },
+      },
+      tx,
+    );
+  });
+  forgetClusterClients(cluster.id);
+  if (cluster.kind === "SANDBOX" && cluster.sandboxClusterId) {
+    await sandboxAdmin()?.deleteCluster(cluster.sandboxClusterId).catch(() => undefined);
+  }
+}
