@@ -1,18 +1,20 @@
 import { headers } from "next/headers";
 import { db, type Prisma } from "@/lib/db";
+import { clientIp } from "./client-ip";
+
+export { clientIp } from "./client-ip";
 
 export interface RequestMeta {
   ip: string | null;
   userAgent: string | null;
 }
 
-/** The caller's address and user agent from the current request (first forwarded hop). */
+/** The caller's address (see clientIp) and user agent from the current request. */
 export async function requestMeta(): Promise<RequestMeta> {
   try {
     const h = await headers();
-    const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim();
     return {
-      ip: (forwarded || h.get("x-real-ip") || null)?.slice(0, 64) ?? null,
+      ip: clientIp((name) => h.get(name)),
       userAgent: h.get("user-agent")?.slice(0, 300) ?? null,
     };
   } catch {

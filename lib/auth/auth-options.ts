@@ -2,7 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GoogleProvider from "next-auth/providers/google";
 import { env } from "@/lib/env";
-import { recordAudit } from "@/lib/audit";
+import { clientIp, recordAudit } from "@/lib/audit";
 import { authorizeCredentials, SignInError } from "./authorize-credentials";
 import { upsertOAuthUser } from "./oauth-user";
 import { authSecret } from "./secret";
@@ -42,9 +42,7 @@ export function authOptions(): NextAuthOptions {
         async authorize(credentials, req) {
           const headers = req?.headers as HeaderBag;
           const meta = {
-            ip:
-              firstHeader(headers, "x-forwarded-for")?.split(",")[0]?.trim() ||
-              firstHeader(headers, "x-real-ip"),
+            ip: clientIp((name) => firstHeader(headers, name)),
             userAgent: firstHeader(headers, "user-agent"),
           };
           try {
