@@ -2,7 +2,9 @@
 // Latency: from the call that starts a pod-kill run to the pod's deletion seen by a watch,
 // beside a direct @kubernetes/client-node delete of a pod of the same deployment, alternated,
 // 200 of each. Throughput: pod-kill runs completed per second with 1 and 2 worker processes.
-// Uses its own database (pystol_bench, rebuilt) and its own Redis key prefix.
+// Uses its own database (pystol_bench, rebuilt) and its own Redis key prefix. As in
+// production, the sandbox and each worker are processes of their own; this process plays the
+// web app (it starts the runs) and the watcher.
 import type { ChildProcess } from "node:child_process";
 import os from "node:os";
 import { AppsV1Api, CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
@@ -18,12 +20,16 @@ await dropDatabase(DB_URL);
 await deployMigrations(DB_URL);
 
 const { db } = await import("@/lib/db");
-const { startTestSandbox, createTestCluster } = await import("@/lib/runs/testing/harness");
+const { createTestCluster } = await import("@/lib/runs/testing/harness");
+const { SandboxAdminClient } = await import("@/lib/sandbox/admin-client");
 const { startRun, closeRunQueue } = await import("@/lib/runs");
 const { closeProducerConnection } = await import("@/lib/queue");
-const { startWorkerProcess } = await import("@/lib/runs/testing/processes");
+const { startWorkerProcess, startSandboxProcess } = await import("@/lib/runs/testing/processes");
 
-const sb = await startTestSandbox();
+const sandbox = await startSandboxProcess();
+process.env.SANDBOX_ADMIN_URL = sandbox.adminUrl;
+process.env.SANDBOX_ADMIN_TOKEN = sandbox.adminToken;
+const sb = { admin: new SandboxAdminClient(sandbox.adminUrl, sandbox.adminToken) };
 const c = await createTestCluster(sb, { maxConcurrentRuns: 100_000, confirmThreshold: 1000, blastRadiusLimit: 1000 });
 const kubeconfig = await sb.admin.getKubeconfig(c.sandboxId);
 const kc = new KubeConfig();
@@ -64,7 +70,7 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 200 && (await livePods()).length < 60; i++) await new Promise((r) => setTimeout(r, 50));
 }
 
-const workerEnv = { SANDBOX_ADMIN_URL: sb.server.adminUrl, SANDBOX_ADMIN_TOKEN: sb.server.adminToken, DATABASE_URL: DB_URL, PYSTOL_QUEUE_PREFIX: process.env.PYSTOL_QUEUE_PREFIX!, LOG_LEVEL: "warn" };
+const workerEnv = { SANDBOX_ADMIN_URL: sandbox.adminUrl, SANDBOX_ADMIN_TOKEN: sandbox.adminToken, DATABASE_URL: DB_URL, PYSTOL_QUEUE_PREFIX: process.env.PYSTOL_QUEUE_PREFIX!, LOG_LEVEL: "warn" };
 const children: ChildProcess[] = [];
 async function workers(n: number) {
   while (children.length < n) children.push(await startWorkerProcess(workerEnv));
@@ -143,6 +149,6 @@ console.log(table);
 for (const ch of children) ch.kill("SIGKILL");
 await closeRunQueue();
 await closeProducerConnection();
-await sb.server.close();
+sandbox.child.kill("SIGTERM");
 await db.$disconnect();
 process.exit(0);

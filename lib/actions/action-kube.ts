@@ -1,4 +1,5 @@
 import type { AppsV1Api, AuthorizationV1Api, BatchV1Api, CoreV1Api, PolicyV1Api } from "@kubernetes/client-node";
+import type { GuardedRaw } from "@/lib/kube";
 
 /** The API groups an action may call, all built by the one guarded client factory. */
 export interface ActionKube {
@@ -7,4 +8,6 @@ export interface ActionKube {
   batch: BatchV1Api;
   policy: PolicyV1Api;
   authz: AuthorizationV1Api;
+  /** Plain-JSON reads for lists that plans scan (cheaper than the generated APIs). */
+  raw: GuardedRaw;
 }

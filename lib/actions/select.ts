@@ -10,7 +10,8 @@ export function isLive(pod: V1Pod): boolean {
 
 /** Live pods of a namespace matching a label selector, in name order. */
 export async function listLivePods(kube: ActionKube, namespace: string, labelSelector: string): Promise<V1Pod[]> {
-  const list = await kube.core.listNamespacedPod({ namespace, labelSelector });
+  // Plain JSON: a plan reads only names, phase, node and deletion mark, and pod lists can be long.
+  const list = await kube.raw.getJson<{ items: V1Pod[] }>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, { labelSelector });
   return list.items.filter(isLive).sort((a, b) => (a.metadata?.name ?? "").localeCompare(b.metadata?.name ?? ""));
 }
 

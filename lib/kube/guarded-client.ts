@@ -21,6 +21,7 @@ import { KubeAccessError, toKubeAccessError } from "./kube-access-error";
 import { recordKubeCall } from "./kube-metrics";
 import { createAgent, entries, kubeConfigFor, secretsOf, timeoutFromEnv } from "./kube-transport";
 import { GuardedMetrics } from "./metrics-api";
+import { GuardedRaw } from "./raw-api";
 import type { KubeTarget } from "./types";
 import { GuardedWatch, guardMethods, once } from "./wrap-api";
 
@@ -58,6 +59,8 @@ export interface KubeClient {
   readonly watch: GuardedWatch;
   readonly log: Log;
   readonly metrics: GuardedMetrics;
+  /** Plain-JSON reads for large lists (no per-field object rebuilding). */
+  readonly raw: GuardedRaw;
   /** Closes pooled connections; call when the client is no longer used. */
   close(): void;
 }
@@ -111,17 +114,13 @@ export function createKubeClient(target: KubeTarget, options: KubeClientOptions 
       observe: options.observe ?? recordKubeCall,
     }),
   );
-  const makeApiClient = <T extends object>(Api: ApiClass<T>): T =>
-    guardMethods(
-      new Api(
-        createConfiguration({
-          baseServer: new ServerConfiguration(cluster.server, {}),
-          authMethods: { default: kc },
-          httpApi,
-        }),
-      ),
-      mapError,
-    );
+  const configuration = () =>
+    createConfiguration({
+      baseServer: new ServerConfiguration(cluster.server, {}),
+      authMethods: { default: kc },
+      httpApi,
+    });
+  const makeApiClient = <T extends object>(Api: ApiClass<T>): T => guardMethods(new Api(configuration()), mapError);
 
   const core = once(() => makeApiClient(CoreV1Api));
   const apps = once(() => makeApiClient(AppsV1Api));
@@ -132,6 +131,7 @@ export function createKubeClient(target: KubeTarget, options: KubeClientOptions 
   const watch = once(() => new GuardedWatch(new Watch(kc), mapError));
   const log = once(() => guardMethods(new Log(kc), mapError));
   const metrics = once(() => new GuardedMetrics(makeApiClient(CustomObjectsApi)));
+  const raw = once(() => new GuardedRaw(configuration(), mapError));
   return {
     kind: target.kind,
     namespace,
@@ -163,6 +163,9 @@ export function createKubeClient(target: KubeTarget, options: KubeClientOptions 
     },
     get metrics() {
       return metrics();
+    },
+    get raw() {
+      return raw();
     },
   };
 }

@@ -18,6 +18,7 @@ export type { KubeCallEvent } from "./http-library";
 export { KubeAccessError, type KubeAccessCode } from "./kube-access-error";
 export type { GuardedWatch } from "./wrap-api";
 export type { GuardedMetrics } from "./metrics-api";
+export type { GuardedRaw } from "./raw-api";
 export {
   probeCluster,
   permissionKey,

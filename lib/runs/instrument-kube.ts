@@ -33,5 +33,6 @@ export function instrumentKube(kube: ActionKube): ActionKube {
     batch: instrument(kube.batch),
     policy: instrument(kube.policy),
     authz: instrument(kube.authz),
+    raw: instrument(kube.raw),
   };
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { Worker, type Job } from "bullmq";
 import { env } from "@/lib/env";
 import { createLogger } from "@/lib/log";
@@ -21,6 +22,8 @@ export interface RunWorkerHandle {
 export function startRunWorker(opts: { workerId: string; concurrency?: number }): RunWorkerHandle {
   const s = runSettings();
   const shutdown = new AbortController();
+  // Every run in flight listens for shutdown: as many listeners as RUN_CONCURRENCY, not a leak.
+  setMaxListeners(0, shutdown.signal);
   const ctx = { workerId: opts.workerId, shutdown: shutdown.signal };
   const concurrency = opts.concurrency ?? s.RUN_CONCURRENCY;
   let active = 0;

@@ -29,7 +29,7 @@ export interface TestCluster {
 }
 
 /** A team with a demo sandbox cluster; team settings may be overridden. */
-export async function createTestCluster(sb: Sandbox, team: { blastRadiusLimit?: number; confirmThreshold?: number; maxConcurrentRuns?: number } = {}): Promise<TestCluster> {
+export async function createTestCluster(sb: Pick<Sandbox, "admin">, team: { blastRadiusLimit?: number; confirmThreshold?: number; maxConcurrentRuns?: number } = {}): Promise<TestCluster> {
   const created = await sb.admin.createCluster({ seed: "demo" });
   const slug = `t-${randomBytes(6).toString("hex")}`;
   const row = await db.team.create({ data: { slug, name: slug, maxConcurrentRuns: 50, ...team } });

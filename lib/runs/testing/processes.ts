@@ -1,6 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { once } from "node:events";
+import { mkdtempSync } from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 
 // Test-only: real worker processes and a private Redis server, stopped by their own pid.
 
@@ -51,4 +55,24 @@ export async function startRedis(port: number): Promise<ChildProcess> {
     child.once("exit", (code) => reject(new Error(`redis-server exited with ${code}`)));
   });
   return child;
+}
+
+/** Starts `workers/sandbox.ts` as a child process (as in production) on free ports. */
+export async function startSandboxProcess(): Promise<{ child: ChildProcess; adminUrl: string; adminToken: string }> {
+  const [port, adminPort] = [await freePort(), await freePort()];
+  const adminToken = randomBytes(24).toString("hex");
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "pystol-sandbox-"));
+  const child = spawn(process.execPath, ["--import", "tsx", "workers/sandbox.ts"], {
+    env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_ADMIN_PORT: String(adminPort), SANDBOX_ADMIN_TOKEN: adminToken, SANDBOX_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const adminUrl = `http://127.0.0.1:${adminPort}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`sandbox exited early with ${child.exitCode}`);
+    const ok = await fetch(`${adminUrl}/healthz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (i > 300) throw new Error("sandbox did not become healthy");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, adminUrl, adminToken };
 }

@@ -1,0 +1,45 @@
+import { ApiException, HttpMethod, type Configuration } from "@kubernetes/client-node";
+
+type MapError = (err: unknown) => Error;
+
+/**
+ * Reads through the same guarded transport and credentials as the generated APIs, but hands
+ * back the parsed JSON as it came. The generated APIs rebuild every object field by field
+ * (ObjectSerializer), which costs more than the request itself for lists of many pods:
+ * plans and cluster views that only read a list use this instead.
+ */
+export class GuardedRaw {
+  constructor(
+    private readonly config: Configuration,
+    private readonly mapError: MapError,
+  ) {}
+
+  /**
+   * GET `path` (built by the caller from fixed segments, each passed through
+   * encodeURIComponent) with the query parameters given; resolves to the parsed body.
+   */
+  async getJson<T>(path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<T> {
+    try {
+      const ctx = this.config.baseServer.makeRequestContext(path, HttpMethod.GET);
+      ctx.setHeaderParam("Accept", "application/json");
+      for (const [key, value] of Object.entries(query)) {
+        if (value !== undefined && value !== "") ctx.setQueryParam(key, String(value));
+      }
+      await this.config.authMethods.default?.applySecurityAuthentication(ctx);
+      const res = await this.config.httpApi.send(ctx).toPromise();
+      const text = await res.body.text();
+      if (res.httpStatusCode >= 400) {
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // not a Status object; keep the text
+        }
+        throw new ApiException(res.httpStatusCode, "request failed", body, res.headers);
+      }
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw this.mapError(err);
+    }
+  }
+}
