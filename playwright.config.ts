@@ -15,6 +15,9 @@ import {
 // Browser tests drive Debian's Chromium against the production build (`next build` first),
 // started here with a database, a Redis key prefix and ports of its own.
 const PORT = E2E_PORT;
+// E2E_NEXT=dev serves the app with `next dev` instead, for quick iteration on one spec without a
+// production build; `npm test` always tests the build.
+const NEXT_COMMAND = process.env.E2E_NEXT === "dev" ? "next dev" : "next start";
 const baseURL = `http://127.0.0.1:${PORT}`;
 
 // Every process of the stack under test shares these settings. The session secret is new for
@@ -61,7 +64,7 @@ export default defineConfig({
   webServer: [
     // The web app: the production build made by `next build`, on a freshly reset database.
     {
-      command: `npx tsx e2e/reset-stack.ts && npx next start -p ${PORT} -H 127.0.0.1`,
+      command: `npx tsx e2e/reset-stack.ts && npx ${NEXT_COMMAND} -p ${PORT} -H 127.0.0.1`,
       url: `${baseURL}/api/health`,
       env: stackEnv,
       reuseExistingServer: false,
