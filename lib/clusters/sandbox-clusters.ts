@@ -21,13 +21,13 @@ export class ClusterError extends Error {
  */
 export async function addSandboxCluster(
   ctx: TeamContext,
-  input: { name: string; seed?: CreateClusterRequest["seed"] },
+  input: { name: string; seed?: CreateClusterRequest["seed"]; limits?: CreateClusterRequest["limits"] },
 ): Promise<Cluster> {
   const admin = sandboxAdmin();
   if (!admin) throw new ClusterError("sandbox-unavailable", "The sandbox is not running on this server. Start it with `npm run up`, or connect a kubeconfig.");
   const taken = await db.cluster.findFirst({ where: { ...scoped(ctx), name: input.name }, select: { id: true } });
   if (taken) throw new ClusterError("name-taken", `This team already has a cluster named "${input.name}"`);
-  const virtual = await admin.createCluster({ name: `${ctx.team.slug}-${input.name}`.slice(0, 63), seed: input.seed ?? "demo" });
+  const virtual = await admin.createCluster({ name: `${ctx.team.slug}-${input.name}`.slice(0, 63), seed: input.seed ?? "demo", limits: input.limits });
   let cluster: Cluster;
   try {
     cluster = await db.$transaction(async (tx) => {
