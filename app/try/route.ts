@@ -13,16 +13,24 @@ const log = createLogger("trials");
 function sameOrigin(req: NextRequest): boolean {
   const origin = req.headers.get("origin");
   if (!origin) return req.headers.get("sec-fetch-site") !== "cross-site";
-  const allowed = new Set([new URL(env().NEXTAUTH_URL).origin, req.nextUrl.origin]);
-  return allowed.has(origin);
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return false;
+  }
+  return host === req.headers.get("host") || host === new URL(env().NEXTAUTH_URL).host;
 }
 
-function back(req: NextRequest, err: TrialLimitError): NextResponse {
-  const url = new URL("/", req.nextUrl.origin);
-  url.searchParams.set("trial", err.code);
-  if (err.retryAfterSeconds) url.searchParams.set("retry", String(err.retryAfterSeconds));
-  url.hash = "try";
-  return NextResponse.redirect(url, 303);
+// A relative Location keeps the browser on the host it used, where the session cookie is set.
+function seeOther(location: string): NextResponse {
+  return new NextResponse(null, { status: 303, headers: { location } });
+}
+
+function back(err: TrialLimitError): NextResponse {
+  const q = new URLSearchParams({ trial: err.code });
+  if (err.retryAfterSeconds) q.set("retry", String(err.retryAfterSeconds));
+  return seeOther(`/?${q}#try`);
 }
 
 // POST /try — "Try it now": a guest, a trial team and its sandbox cluster; signs the guest in
@@ -31,17 +39,17 @@ export async function POST(req: NextRequest) {
   if (!sameOrigin(req)) return NextResponse.json({ error: "Cross-site request refused" }, { status: 403 });
   try {
     const trial = await startTrial(await requestMeta());
-    const res = NextResponse.redirect(new URL(trialLandingPath(trial), req.nextUrl.origin), 303);
+    const res = seeOther(trialLandingPath(trial));
     res.cookies.set(trial.cookie.name, trial.cookie.value, trial.cookie.options);
     return res;
   } catch (err) {
-    if (err instanceof TrialLimitError) return back(req, err);
+    if (err instanceof TrialLimitError) return back(err);
     log.error({ err: err instanceof Error ? err.message : String(err) }, "trial could not be started");
-    return back(req, new TrialLimitError("error"));
+    return back(new TrialLimitError("error"));
   }
 }
 
 // GET /try — a bookmark or a typed address: the button is on the landing page.
-export function GET(req: NextRequest) {
-  return NextResponse.redirect(new URL("/#try", req.nextUrl.origin), 303);
+export function GET() {
+  return seeOther("/#try");
 }

@@ -39,7 +39,8 @@ export async function startTrial(meta: RequestMeta, now = new Date()): Promise<S
   const tag = randomBytes(4).toString("hex");
   const { user, team } = await db.$transaction(async (tx) => {
     const user = await tx.user.create({
-      data: { name: "Guest", email: `guest-${tag}-${randomBytes(4).toString("hex")}@trial.invalid`, isGuest: true },
+      // guideState set: the guided first experiment shows for people who started with a trial.
+      data: { name: "Guest", email: `guest-${tag}-${randomBytes(4).toString("hex")}@trial.invalid`, isGuest: true, guideState: { dismissed: false, done: [] } },
     });
     const team = await createTeam(tx, { name: `Trial ${tag}`, userId: user.id, isTrial: true, trialExpiresAt: expiresAt }, meta);
     await recordAudit({ action: "trial.started", teamId: team.id, actorUserId: user.id, targetType: "team", targetId: team.id, data: { expiresAt: expiresAt.toISOString() }, meta }, tx);
