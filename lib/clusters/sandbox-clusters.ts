@@ -8,7 +8,7 @@ import { sandboxAdmin } from "./sandbox-admin";
 
 export class ClusterError extends Error {
   constructor(
-    readonly code: "sandbox-unavailable" | "name-taken" | "not-found",
+    readonly code: "sandbox-unavailable" | "name-taken" | "not-found" | "trial-limit",
     message: string,
   ) {
     super(message);
@@ -25,6 +25,10 @@ export async function addSandboxCluster(
 ): Promise<Cluster> {
   const admin = sandboxAdmin();
   if (!admin) throw new ClusterError("sandbox-unavailable", "The sandbox is not running on this server. Start it with `npm run up`, or connect a kubeconfig.");
+  // A trial has the one cluster "Try it now" gave it (lib/trials); more need an account.
+  if (ctx.team.isTrial && (await db.cluster.count({ where: scoped(ctx) })) > 0) {
+    throw new ClusterError("trial-limit", "A trial has one sandbox cluster. Keep the trial as an account to add more.");
+  }
   const taken = await db.cluster.findFirst({ where: { ...scoped(ctx), name: input.name }, select: { id: true } });
   if (taken) throw new ClusterError("name-taken", `This team already has a cluster named "${input.name}"`);
   const virtual = await admin.createCluster({ name: `${ctx.team.slug}-${input.name}`.slice(0, 63), seed: input.seed ?? "demo", limits: input.limits });

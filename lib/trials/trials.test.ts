@@ -8,7 +8,9 @@ import { authSecret } from "@/lib/auth/secret";
 import { db } from "@/lib/db";
 import { registry } from "@/lib/metrics";
 import { closeProducerConnection } from "@/lib/queue";
+import { addSandboxCluster, ClusterError } from "@/lib/clusters";
 import { closeRunQueue, startRun } from "@/lib/runs";
+import { createTeam } from "@/lib/teams/create-team";
 import { startTestSandbox, type Sandbox } from "@/lib/runs/testing/harness";
 import { ConvertTrialError, convertTrial, countActiveTrials, expireTrials, startTrial, TrialLimitError } from "./index";
 import "./metrics";
@@ -124,6 +126,16 @@ describe("limits", () => {
     expect(String((refused as { body?: unknown }).body)).toContain("exceeded quota: this cluster may hold at most 200 objects");
   });
 
+  it("refuses a second cluster in a trial team", async () => {
+    const trial = await startTrial(meta());
+    const team = (await trialRows(trial.teamSlug))!;
+    const ctx = { team: { id: team.id, slug: team.slug, name: team.name, personal: false, isTrial: true }, role: "OWNER" as const, user: { id: trial.userId, email: "g@trial.invalid", name: "Guest" }, tokenId: null };
+    const err = await refusedWith(addSandboxCluster(ctx, { name: "another" }));
+    expect(err).toBeInstanceOf(ClusterError);
+    expect(err.message).toBe("A trial has one sandbox cluster. Keep the trial as an account to add more.");
+    expect(await db.cluster.count({ where: { teamId: team.id } })).toBe(1);
+  });
+
   it("counts active trials in the pystol_trials_active gauge", async () => {
     await startTrial(meta());
     const metric = await registry.getSingleMetricAsString("pystol_trials_active");
@@ -155,6 +167,25 @@ describe("expiry", () => {
     const other = (await trialRows(live.teamSlug))!;
     expect(other.isTrial).toBe(true);
     await expect(sb.admin.getCluster(other.clusters[0]!.sandboxClusterId!)).resolves.toMatchObject({ id: other.clusters[0]!.sandboxClusterId });
+  });
+
+  it("also deletes a team the guest created beside the trial, with its virtual cluster", async () => {
+    const trial = await startTrial(meta());
+    const extra = await db.$transaction((tx) => createTeam(tx, { name: `Extra ${randomBytes(3).toString("hex")}`, userId: trial.userId }, { ip: null, userAgent: null }));
+    const virtual = await sb.admin.createCluster({ seed: "empty" });
+    await db.cluster.create({ data: { teamId: extra.id, name: "more", kind: "SANDBOX", sandboxClusterId: virtual.id } });
+    // A team with a real member besides the guest stays.
+    const shared = await db.$transaction((tx) => createTeam(tx, { name: `Shared ${randomBytes(3).toString("hex")}`, userId: trial.userId }, { ip: null, userAgent: null }));
+    const member = await db.user.create({ data: { email: `${randomBytes(4).toString("hex")}@example.test`, name: "Member" } });
+    await db.membership.create({ data: { teamId: shared.id, userId: member.id, role: "OWNER" } });
+    await db.team.updateMany({ where: { slug: trial.teamSlug }, data: { trialExpiresAt: new Date(Date.now() - 1000) } });
+
+    await expireTrials();
+    expect(await db.team.findUnique({ where: { slug: trial.teamSlug } })).toBeNull();
+    expect(await db.team.findUnique({ where: { id: extra.id } })).toBeNull();
+    await expect(sb.admin.getCluster(virtual.id)).rejects.toThrow(/404/);
+    expect(await db.team.findUnique({ where: { id: shared.id } })).not.toBeNull();
+    expect(await db.user.findUnique({ where: { id: trial.userId } })).toBeNull();
   });
 
   it("keeps a trial whose virtual cluster could not be deleted, for the next sweep", async () => {
@@ -212,5 +243,27 @@ describe("conversion", () => {
     const third = await startTrial(meta());
     await db.team.updateMany({ where: { slug: third.teamSlug }, data: { trialExpiresAt: new Date(Date.now() - 1000) } });
     await expect(convertTrial(third.userId, account())).rejects.toThrow(/This trial has expired/);
+  });
+});
+
+describe("the guided first experiment", () => {
+  it("follows the team's data and the user's own ticks, and is hidden and resumed per user", async () => {
+    const trial = await startTrial(meta());
+    const team = (await trialRows(trial.teamSlug))!;
+    const { loadGuide, updateGuide } = await import("./guide");
+    expect(await loadGuide(trial.userId, team.id)).toMatchObject({ dismissed: false, current: "kill", runId: null });
+
+    const run = await db.run.create({ data: { teamId: team.id, clusterId: trial.clusterId, actionId: "pod-kill", params: {}, state: "SUCCEEDED" } });
+    expect(await loadGuide(trial.userId, team.id)).toMatchObject({ current: "watch", runId: run.id, done: { kill: true, watch: false } });
+    await updateGuide(trial.userId, { tick: "watch" });
+    await updateGuide(trial.userId, { tick: "result" });
+    expect(await loadGuide(trial.userId, team.id)).toMatchObject({ current: "share" });
+    await db.shareLink.create({ data: { teamId: team.id, runId: run.id, tokenHash: randomBytes(32).toString("hex") } });
+    expect(await loadGuide(trial.userId, team.id)).toMatchObject({ current: null, done: { kill: true, watch: true, result: true, share: true } });
+
+    await updateGuide(trial.userId, { dismissed: true });
+    expect((await loadGuide(trial.userId, team.id)).dismissed).toBe(true);
+    await updateGuide(trial.userId, { dismissed: false });
+    expect(await loadGuide(trial.userId, team.id)).toMatchObject({ dismissed: false, current: null });
   });
 });
