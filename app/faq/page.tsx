@@ -2,6 +2,9 @@ import Link from "next/link";
 import { trialSettings } from "@/lib/trials";
 import { SiteFooter, SiteHeader } from "@/app/_components/site/site-header";
 
+// Rendered per request: the trial limits it quotes come from the server's settings.
+export const dynamic = "force-dynamic";
+
 export const metadata = {
   title: "FAQ",
   description: "Questions people ask about Pystol, the trial and the sandbox cluster.",
