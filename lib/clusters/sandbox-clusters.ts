@@ -13,13 +13,17 @@ import { sandboxAdmin } from "./sandbox-admin";
  */
 export async function addSandboxCluster(
   ctx: TeamContext,
-  input: { name: string; seed?: CreateClusterRequest["seed"] },
+  input: { name: string; seed?: CreateClusterRequest["seed"]; limits?: CreateClusterRequest["limits"] },
 ): Promise<Cluster> {
   const admin = sandboxAdmin();
   if (!admin) throw new ClusterError("sandbox-unavailable", "The sandbox is not running on this server. Start it with `npm run up`, or connect a kubeconfig.");
+  // A trial has the one cluster "Try it now" gave it (lib/trials); more need an account.
+  if (ctx.team.isTrial && (await db.cluster.count({ where: scoped(ctx) })) > 0) {
+    throw new ClusterError("trial-limit", "A trial has one sandbox cluster. Keep the trial as an account to add more.");
+  }
   const taken = await db.cluster.findFirst({ where: { ...scoped(ctx), name: input.name }, select: { id: true } });
   if (taken) throw new ClusterError("name-taken", `This team already has a cluster named "${input.name}"`);
-  const virtual = await admin.createCluster({ name: virtualClusterName(ctx.team.slug, input.name), seed: input.seed ?? "demo" });
+  const virtual = await admin.createCluster({ name: virtualClusterName(ctx.team.slug, input.name), seed: input.seed ?? "demo", limits: input.limits });
   let cluster: Cluster;
   try {
     cluster = await db.$transaction(async (tx) => {
