@@ -11,3 +11,12 @@ export const registry: Registry =
     return r;
   })();
 globalForMetrics.pystolRegistry = registry;
+
+/**
+ * The metric of this name if the registry has it, else the one `make` creates. Next.js loads
+ * a module once per route bundle (and again on dev reloads) into the same process, so a
+ * module-level metric must reuse the registered one rather than register it twice.
+ */
+export function metricOnce<T>(name: string, make: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? make();
+}
