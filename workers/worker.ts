@@ -13,6 +13,7 @@ import {
   createWorkerConnection,
   findJobDefinition,
   queueNames,
+  scheduleRepeatingJobs,
   type QueueName,
 } from "@/lib/queue";
 import {
@@ -75,12 +76,15 @@ const workers = queueNames.map((name) => {
   return w;
 });
 
+// Housekeeping that repeats (trial expiry): one schedule in Redis however many workers start.
+const scheduled = await scheduleRepeatingJobs();
+
 // Fault runs have their own queue, state table and recovery sweep (lib/runs).
 const runs = startRunWorker({ workerId });
 
 const health = await startHealthServer(settings.WORKER_HEALTH_PORT, connection, own.WORKER_HEALTH_HOST);
 log.info(
-  { workerId, queues: queueNames, concurrency: settings.WORKER_CONCURRENCY, healthPort: serverPort(health) },
+  { workerId, queues: queueNames, scheduled, concurrency: settings.WORKER_CONCURRENCY, healthPort: serverPort(health) },
   "worker started",
 );
 // A plain line for process supervisors and tests that wait for readiness.

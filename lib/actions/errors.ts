@@ -9,7 +9,8 @@ export type RefusalCode =
   | "confirmation-required"
   | "missing-permissions"
   | "concurrency-limit"
-  | "cluster-unreachable";
+  | "cluster-unreachable"
+  | "trial-limit";
 
 /** A run that must not start; nothing was changed in the cluster or recorded as a run. */
 export class RunRefusedError extends Error {

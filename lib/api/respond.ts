@@ -62,6 +62,7 @@ const REFUSAL_STATUS: Record<RefusalCode, number> = {
   "confirmation-required": 422,
   "missing-permissions": 422,
   "concurrency-limit": 429,
+  "trial-limit": 429,
   "cluster-unreachable": 502,
 };
 

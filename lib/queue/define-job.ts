@@ -15,6 +15,8 @@ export interface JobDefinition<N extends string = string, S extends z.ZodType = 
   readonly schema: S;
   /** Overrides of the default retry policy (see DEFAULT_JOB_OPTIONS). */
   readonly options?: Pick<JobsOptions, "attempts" | "backoff" | "priority">;
+  /** A job the worker schedules itself: one occurrence every `everyMs`, with this payload. */
+  readonly repeat?: { readonly everyMs: number; readonly payload: z.input<S> };
 }
 
 /** Declares a job type; keeps the literal name for typed enqueueing. */

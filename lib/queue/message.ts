@@ -7,6 +7,9 @@ export const queueMessageSchema = z
     backgroundJobId: z.string().min(1).max(64),
     type: z.string().min(1).max(100),
     version: z.number().int().min(1),
+    // A scheduled occurrence of a repeating job (see schedule-jobs.ts): its row is created
+    // when it is delivered, with the BullMQ job id as its id.
+    scheduled: z.literal(true).optional(),
   })
   .strict();
 

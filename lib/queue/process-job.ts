@@ -55,6 +55,14 @@ async function handBack(job: Job, token: string | undefined, id: string): Promis
   throw new WaitingError(`job ${id} returned to the queue at shutdown`);
 }
 
+// A repeating job's occurrence gets its row on delivery; the upsert keeps a redelivery to one row.
+async function recordOccurrence(job: Job, type: string): Promise<string> {
+  if (!job.id) throw new UnrecoverableError("A scheduled job without an id");
+  const payload = (findJobDefinition(type)?.repeat?.payload ?? {}) as Prisma.InputJsonValue;
+  await db.backgroundJob.upsert({ where: { id: job.id }, create: { id: job.id, type, payload }, update: {} });
+  return job.id;
+}
+
 /**
  * Runs one queue message: validates it and the stored payload, records ACTIVE, runs the
  * handler, records COMPLETED or the error. An invalid message or payload fails that job only,
@@ -68,7 +76,8 @@ export async function processJob(job: Job, token: string | undefined, ctx: Proce
     if (job.id) await recordFailure(job.id, error);
     throw new UnrecoverableError(error);
   }
-  const { backgroundJobId: id, type, version } = message.data;
+  const { type, version } = message.data;
+  const id = message.data.scheduled ? await recordOccurrence(job, type) : message.data.backgroundJobId;
   const row = await db.backgroundJob.findUnique({ where: { id } });
   if (!row) throw new UnrecoverableError(`No BackgroundJob record ${id}`);
   // Delivered again after it finished (a worker died between the two writes): nothing to redo.

@@ -1,6 +1,7 @@
 import { checkSafety, getAction, RunRefusedError, type Plan } from "@/lib/actions";
 import { db, type Prisma, type Run } from "@/lib/db";
 import { createLogger } from "@/lib/log";
+import { checkTrialRuns } from "@/lib/trials/limits";
 import { resolveRun, type RunRequest } from "./plan-run";
 import { runsRequested } from "./run-metrics";
 import { enqueueRun } from "./run-queue";
@@ -36,6 +37,8 @@ async function createRow(r: Awaited<ReturnType<typeof resolveRun>>): Promise<Run
         limit: team.maxConcurrentRuns,
       });
     }
+    // A trial team has a fixed number of runs (lib/trials).
+    await checkTrialRuns(tx, team);
     return tx.run.create({ data });
   });
 }

@@ -3,6 +3,7 @@ import { requireTeamAccess, listUserTeams } from "@/lib/tenancy";
 import { ROLE_LABELS } from "@/lib/rbac/permissions";
 import { SideNav } from "./_shell/nav";
 import { TeamSwitcher, UserMenu } from "./_shell/menus";
+import { GuideSlot } from "./_guide/guide-slot";
 
 export default async function TeamLayout({
   children,
@@ -40,7 +41,10 @@ export default async function TeamLayout({
         <aside className="hidden w-52 shrink-0 md:block">
           <SideNav slug={ctx.team.slug} />
         </aside>
-        <main className="min-w-0 flex-1">{children}</main>
+        <main className="min-w-0 flex-1">
+          <GuideSlot ctx={ctx} />
+          {children}
+        </main>
       </div>
     </div>
   );

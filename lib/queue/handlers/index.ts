@@ -1,6 +1,7 @@
 import type { JobName } from "../jobs";
 import { handleSystemPing } from "./system-ping";
 import { handleSystemSleep } from "./system-sleep";
+import { handleTrialsExpire } from "./trials-expire";
 import type { JobHandler } from "./types";
 
 // The code behind every job type. The mapped type makes a job definition without a handler a
@@ -8,6 +9,7 @@ import type { JobHandler } from "./types";
 export const jobHandlers: { [N in JobName]: JobHandler<N> } = {
   "system.ping": handleSystemPing,
   "system.sleep": handleSystemSleep,
+  "trials.expire": handleTrialsExpire,
 };
 
 export type { JobContext, JobHandler } from "./types";

@@ -1,0 +1,136 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useTransition } from "react";
+import type { Guide, GuideStep } from "@/lib/trials/guide";
+import { updateGuideAction } from "./actions";
+
+interface StepView {
+  id: GuideStep;
+  title: string;
+  text: string;
+  links: { href: string; label: string }[];
+  /** Steps the data cannot show are ticked by the visitor. */
+  manual: boolean;
+}
+
+function steps(slug: string, clusterId: string, runId: string | null): StepView[] {
+  const base = `/t/${slug}`;
+  const result = runId ? `${base}/runs/${runId}` : `${base}/runs`;
+  return [
+    {
+      id: "kill",
+      title: "Kill a pod of the shop",
+      text: "Open the pod-kill action on your sandbox cluster, pick the namespace shop and a label selector such as app=cart, look at the dry run, then start the run.",
+      links: [{ href: `${base}/run?action=pod-kill&cluster=${clusterId}`, label: "Open pod kill" }],
+      manual: false,
+    },
+    {
+      id: "watch",
+      title: "Watch the deployment heal",
+      text: "The deployment notices the missing pod and starts a new one. Look for it in the pods list and in the graph.",
+      links: [
+        { href: `${base}/clusters/${clusterId}/pods`, label: "Pods" },
+        { href: `${base}/clusters/${clusterId}/graph`, label: "Graph" },
+      ],
+      manual: true,
+    },
+    {
+      id: "result",
+      title: "Open the result",
+      text: "The run's page has its steps, its log and the pod it killed.",
+      links: [{ href: result, label: "Open the result" }],
+      manual: true,
+    },
+    {
+      id: "share",
+      title: "Share it",
+      text: "On the run's page, create a share link: anyone with it sees the result, without an account.",
+      links: [{ href: result, label: "Go to the run" }],
+      manual: false,
+    },
+  ];
+}
+
+function useGuideChange(slug: string) {
+  const router = useRouter();
+  const [pending, start] = useTransition();
+  const change = (c: { dismissed: boolean } | { tick: GuideStep }) =>
+    start(async () => {
+      await updateGuideAction(slug, c);
+      router.refresh();
+    });
+  return { pending, change };
+}
+
+/** The guided first experiment: four steps, the current one open; hide it at any time. */
+export function GuideCard({ slug, clusterId, guide }: { slug: string; clusterId: string; guide: Guide }) {
+  const { pending, change } = useGuideChange(slug);
+  const list = steps(slug, clusterId, guide.runId);
+  const doneCount = list.filter((s) => guide.done[s.id]).length;
+  return (
+    <section aria-label="First experiment" className="rounded-lg border border-brand-100 bg-white p-4 shadow-sm">
+      <div className="flex items-start justify-between gap-4">
+        <div>
+          <h2 className="font-semibold">{guide.current ? "Your first experiment" : "First experiment done"}</h2>
+          <p className="text-sm text-slate-600">
+            {guide.current ? `${doneCount} of ${list.length} steps done.` : "You broke something on purpose, watched it heal and shared what happened."}
+          </p>
+        </div>
+        <button type="button" disabled={pending} onClick={() => change({ dismissed: true })} className="rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100">
+          Hide guide
+        </button>
+      </div>
+      <div className="mt-3 h-1.5 overflow-hidden rounded-full bg-slate-100" aria-hidden>
+        <div className="h-full bg-brand-600 transition-all" style={{ width: `${(doneCount / list.length) * 100}%` }} />
+      </div>
+      <ol className="mt-3 space-y-2">
+        {list.map((s, i) => {
+          const done = guide.done[s.id];
+          const current = guide.current === s.id;
+          return (
+            <li key={s.id} data-testid={`guide-step-${s.id}`} data-done={done} className={`rounded-md px-3 py-2 text-sm ${current ? "bg-brand-50" : ""}`}>
+              <div className="flex items-center gap-2">
+                <span aria-hidden className={`flex h-5 w-5 shrink-0 items-center justify-center rounded-full text-xs font-semibold ${done ? "bg-emerald-600 text-white" : "bg-slate-200 text-slate-700"}`}>
+                  {done ? "✓" : i + 1}
+                </span>
+                <span className={`font-medium ${done ? "text-slate-500 line-through" : ""}`}>{s.title}</span>
+                {done ? <span className="sr-only">(done)</span> : null}
+              </div>
+              {current ? (
+                <div className="ml-7 mt-1 space-y-2">
+                  <p className="text-slate-700">{s.text}</p>
+                  <div className="flex flex-wrap items-center gap-2">
+                    {s.links.map((l) => (
+                      <Link key={l.href + l.label} href={l.href} onClick={s.id === "result" ? () => change({ tick: "result" }) : undefined} className="rounded-md bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700">
+                        {l.label}
+                      </Link>
+                    ))}
+                    {s.manual ? (
+                      <button type="button" disabled={pending} onClick={() => change({ tick: s.id })} className="rounded-md px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50">
+                        Done, next step
+                      </button>
+                    ) : null}
+                  </div>
+                </div>
+              ) : null}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
+
+/** Shown while the guide is hidden: one click brings it back where it was. */
+export function ResumeGuide({ slug }: { slug: string }) {
+  const { pending, change } = useGuideChange(slug);
+  return (
+    <div className="flex justify-end">
+      <button type="button" disabled={pending} onClick={() => change({ dismissed: false })} className="rounded-md px-2 py-1 text-sm font-medium text-brand-600 hover:bg-brand-50">
+        Resume the first-experiment guide
+      </button>
+    </div>
+  );
+}

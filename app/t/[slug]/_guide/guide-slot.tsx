@@ -1,0 +1,32 @@
+import { db } from "@/lib/db";
+import { loadGuide } from "@/lib/trials";
+import type { TeamContext } from "@/lib/tenancy";
+import { GuideCard, ResumeGuide } from "./guide-card";
+import { TrialBanner } from "./trial-banner";
+
+// Above every page of a team: the trial's banner (time left, keep it) and the guided first
+// experiment for people who started with a trial. Both render nothing otherwise.
+export async function GuideSlot({ ctx }: { ctx: TeamContext }) {
+  const user = ctx.user;
+  if (!user) return null;
+  const [state, team, cluster] = await Promise.all([
+    db.user.findUnique({ where: { id: user.id }, select: { guideState: true, isGuest: true } }),
+    ctx.team.isTrial ? db.team.findUnique({ where: { id: ctx.team.id }, select: { trialExpiresAt: true } }) : null,
+    db.cluster.findFirst({ where: { teamId: ctx.team.id, kind: "SANDBOX" }, orderBy: { createdAt: "asc" }, select: { id: true } }),
+  ]);
+  const banner = team?.trialExpiresAt ? <TrialBanner expiresAt={team.trialExpiresAt} isGuest={state?.isGuest ?? false} /> : null;
+  // The guide belongs to people who started with a trial (their state is set then), in a team
+  // with a sandbox cluster to experiment on.
+  if (!state?.guideState || !cluster) return banner;
+  const guide = await loadGuide(user.id, ctx.team.id);
+  return (
+    <div className="mb-6 space-y-3">
+      {banner}
+      {guide.dismissed ? (
+        <ResumeGuide slug={ctx.team.slug} />
+      ) : (
+        <GuideCard slug={ctx.team.slug} clusterId={cluster.id} guide={guide} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from "node:crypto";
+import { test, expect } from "./fixtures";
+import { alertBox } from "./helpers";
+
+// "Try it now" in Chromium against the whole stack (web, worker, sandbox): no account needed.
+
+// These tests walk through many pages; under `next dev` each first visit compiles the page.
+test.describe.configure({ timeout: 180_000 });
+
+test("the landing page says what Pystol is and links to the trial, sign-up, the guide and the FAQ", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Kubernetes");
+  await expect(page.getByRole("button", { name: "Try it now — no sign-up" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Create an account" })).toHaveAttribute("href", "/signup");
+  const shots = page.getByRole("region", { name: "Screenshots" }).getByRole("img");
+  expect(await shots.count()).toBeGreaterThan(0);
+  for (const img of await shots.all()) expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
+
+  await page.getByRole("navigation", { name: "Site" }).getByRole("link", { name: "FAQ" }).click();
+  await expect(page.getByRole("heading", { name: "Frequently asked questions" })).toBeVisible();
+  await expect(page.getByText("How long does a trial last, and what are its limits?")).toBeVisible();
+  await page.getByRole("navigation", { name: "Site" }).getByRole("link", { name: "Docs" }).click();
+  await expect(page.getByRole("heading", { name: "Pystol guide" })).toBeVisible();
+});
+
+test("Try it now opens a private sandbox cluster with the guide, without signing up", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("button", { name: "Try it now — no sign-up" }).click();
+  await page.waitForURL(/\/t\/trial-[a-z0-9-]+\/clusters/);
+  // The trial's cluster is there and connected.
+  await expect(page.getByRole("cell", { name: "demo-shop" })).toBeVisible();
+  await expect(page.getByText("connected")).toBeVisible();
+  await expect(page.getByText(/this team, its sandbox cluster and its runs are deleted in 1 h 59 min|2 hours/)).toBeVisible();
+
+  // The guide starts at its first step, which leads to the pod-kill action on this cluster.
+  const guide = page.getByRole("region", { name: "First experiment" });
+  await expect(guide.getByText("0 of 4 steps done.")).toBeVisible();
+  await expect(guide.getByRole("link", { name: "Open pod kill" })).toHaveAttribute("href", /\/run\?action=pod-kill&cluster=c[a-z0-9]+$/);
+
+  // Hidden and resumed; the choice is kept across page loads.
+  await guide.getByRole("button", { name: "Hide guide" }).click();
+  await expect(guide).toBeHidden();
+  await page.reload();
+  await expect(page.getByRole("region", { name: "First experiment" })).toBeHidden();
+  await page.getByRole("button", { name: "Resume the first-experiment guide" }).click();
+  await expect(page.getByRole("region", { name: "First experiment" }).getByText("0 of 4 steps done.")).toBeVisible();
+});
+
+test("a trial becomes an account with a password and keeps its cluster", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("button", { name: "Try it now — no sign-up" }).click();
+  await page.waitForURL(/\/t\/trial-[a-z0-9-]+\/clusters/);
+  const slug = new URL(page.url()).pathname.split("/")[2]!;
+  await page.getByRole("link", { name: "Keep this trial" }).click();
+
+  const email = `${randomUUID().slice(0, 8)}@example.test`;
+  await page.getByLabel("Name").fill("Grace Hopper");
+  await page.getByLabel("Email").fill("not-an-email");
+  await page.getByLabel("Password").fill("a long enough password");
+  await page.getByRole("button", { name: "Keep this trial" }).click();
+  await expect(page.getByText("Enter a valid email address")).toBeVisible();
+  await expect(page.getByLabel("Name")).toHaveValue("Grace Hopper");
+
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("a long enough password");
+  await page.getByRole("button", { name: "Keep this trial" }).click();
+  await page.waitForURL(`/t/${slug}`);
+  await expect(page.getByRole("heading", { level: 1, name: "Grace's team" })).toBeVisible();
+  await expect(page.getByText(/are deleted in/)).toBeHidden();
+  await page.goto(`/t/${slug}/clusters`);
+  await expect(page.getByRole("cell", { name: "demo-shop" })).toBeVisible();
+
+  // The new password signs in.
+  await page.getByTestId("user-menu").click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await page.waitForURL(/\/signin/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("a long enough password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`/t/${slug}`);
+});
+
+test("one address may start only so many trials an hour, and is told why", async ({ page }) => {
+  // The default limit is 5 an hour; this test's own address starts them.
+  for (let i = 0; i < 5; i++) {
+    const res = await page.request.post("/try", { maxRedirects: 0 });
+    expect(res.status()).toBe(303);
+    expect(res.headers().location).toMatch(/\/t\/trial-/);
+  }
+  // Each of those signed the context in as a guest: be a new visitor again (same address).
+  await page.context().clearCookies();
+  await page.goto("/");
+  await page.getByRole("button", { name: "Try it now — no sign-up" }).click();
+  await page.waitForURL(/\/\?trial=per-ip/);
+  await expect(alertBox(page)).toHaveText(/^Your address has started 5 trials in the last hour, the most we allow\. Try again in \d+ minutes, or create a free account\.$/);
+});
+
+test("a trial cannot be started from another site", async ({ page }) => {
+  const res = await page.request.post("/try", { maxRedirects: 0, headers: { origin: "https://attacker.example" } });
+  expect(res.status()).toBe(403);
+});

@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { db, type Prisma } from "@/lib/db";
+
+// The guided first experiment: kill a pod of the shop, watch the deployment heal, open the
+// result, share it. Steps that leave a trace in the data (a run, a share link) are read from
+// it; the others are ticked by the visitor. Dismissal and ticks are kept per user.
+export const GUIDE_STEPS = ["kill", "watch", "result", "share"] as const;
+export type GuideStep = (typeof GUIDE_STEPS)[number];
+
+const stateSchema = z.object({
+  dismissed: z.boolean().default(false),
+  done: z.array(z.enum(GUIDE_STEPS)).default([]),
+});
+export type GuideState = z.infer<typeof stateSchema>;
+
+export interface Guide {
+  dismissed: boolean;
+  done: Record<GuideStep, boolean>;
+  /** The first step not done, or null when the experiment is complete. */
+  current: GuideStep | null;
+  /** The team's latest pod-kill run, which the later steps link to. */
+  runId: string | null;
+}
+
+function parseState(value: Prisma.JsonValue | null | undefined): GuideState {
+  const parsed = stateSchema.safeParse(value ?? {});
+  return parsed.success ? parsed.data : { dismissed: false, done: [] };
+}
+
+/** The guide of a user in a team: what is done, what comes next. */
+export async function loadGuide(userId: string, teamId: string): Promise<Guide> {
+  const [user, run, share] = await Promise.all([
+    db.user.findUnique({ where: { id: userId }, select: { guideState: true } }),
+    db.run.findFirst({ where: { teamId, actionId: "pod-kill", dryRun: false }, orderBy: { queuedAt: "desc" }, select: { id: true } }),
+    db.shareLink.findFirst({ where: { teamId }, select: { id: true } }),
+  ]);
+  const state = parseState(user?.guideState);
+  const ticked = new Set(state.done);
+  const done: Record<GuideStep, boolean> = {
+    kill: run !== null,
+    watch: ticked.has("watch"),
+    result: ticked.has("result"),
+    share: share !== null,
+  };
+  return { dismissed: state.dismissed, done, current: GUIDE_STEPS.find((s) => !done[s]) ?? null, runId: run?.id ?? null };
+}
+
+/** Changes a user's guide state (dismiss, resume, tick a step); returns the new state. */
+export async function updateGuide(userId: string, change: { dismissed?: boolean; tick?: GuideStep }): Promise<GuideState> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { guideState: true } });
+  const state = parseState(user?.guideState);
+  if (change.dismissed !== undefined) state.dismissed = change.dismissed;
+  if (change.tick && !state.done.includes(change.tick)) state.done.push(change.tick);
+  await db.user.update({ where: { id: userId }, data: { guideState: state } });
+  return state;
+}

@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+// Settings of "Try it now", from the environment. Every limit has a default that keeps one
+// visitor from exhausting a small installation; operators raise them for a bigger one.
+const schema = z.object({
+  // How long a trial lives before the expiry job deletes it (minutes).
+  TRIAL_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(120),
+  // Trials one client address may start per hour.
+  TRIAL_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(5),
+  // Fault runs (dry runs not counted) one trial may start over its life.
+  TRIAL_MAX_RUNS: z.coerce.number().int().min(1).max(100_000).default(25),
+  // Objects a trial's virtual cluster may hold (the demo application holds about 130).
+  TRIAL_MAX_OBJECTS: z.coerce.number().int().min(200).max(100_000).default(400),
+  // Trials alive at the same time on the whole installation.
+  TRIAL_MAX_ACTIVE: z.coerce.number().int().min(1).max(1_000_000).default(500),
+});
+
+export type TrialSettings = z.infer<typeof schema>;
+
+/** The validated trial settings; throws naming the variable when one is wrong. */
+export function trialSettings(source: NodeJS.ProcessEnv = process.env): TrialSettings {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    throw new Error(`Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,104 @@
+// npm run bench:trials — 200 "Try it now" at once against the production web app.
+// For each trial: POST /try (as its own visitor address) → follow the redirect with the new
+// session cookie → the cluster page answered 200 with its HTML. p50/p99 of that time, and the
+// sandbox process's resident memory per trial cluster (all trials alive at the end).
+// Needs a production build (`npx next build`). Starts its own sandbox process and `next start`
+// on free ports with its own database (pystol_bench_trials, rebuilt) and Redis key prefix.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import os from "node:os";
+import { deployMigrations, dropDatabase } from "../prisma/migrate";
+
+const TRIALS = Number(process.env.BENCH_TRIALS ?? 200);
+const DB_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/pystol_bench_trials";
+if (!existsSync(".next/BUILD_ID")) {
+  console.error("No production build: run `npx next build` first.");
+  process.exit(2);
+}
+process.env.DATABASE_URL = DB_URL;
+process.env.PYSTOL_QUEUE_PREFIX = `pystol-bench-trials-${process.pid}`;
+process.env.LOG_LEVEL = "warn";
+await dropDatabase(DB_URL);
+await deployMigrations(DB_URL);
+
+const { startSandboxProcess, freePort } = await import("@/lib/runs/testing/processes");
+
+const rssMiB = (pid: number) => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+
+const sandbox = await startSandboxProcess();
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const web: ChildProcess = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  env: {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXTAUTH_URL: base,
+    NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+    SANDBOX_ADMIN_URL: sandbox.adminUrl,
+    SANDBOX_ADMIN_TOKEN: sandbox.adminToken,
+    PYSTOL_KUBE_ALLOWED_CIDRS: "127.0.0.1/32",
+    TRIAL_MAX_ACTIVE: String(TRIALS + 100),
+  },
+  stdio: ["ignore", "ignore", "inherit"],
+});
+for (let i = 0; ; i++) {
+  if (web.exitCode !== null) throw new Error(`next start exited with ${web.exitCode}`);
+  if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+  if (i > 600) throw new Error("the web app did not become healthy");
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+// One visitor: the form post, then the page it lands on, read to the end.
+async function tryItNow(ip: string): Promise<{ ms: number; ok: boolean; why?: string }> {
+  const t0 = performance.now();
+  const res = await fetch(`${base}/try`, { method: "POST", redirect: "manual", headers: { "x-forwarded-for": ip } });
+  const location = res.headers.get("location") ?? "";
+  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
+  if (res.status !== 303 || !location.startsWith("/t/") || !cookie) return { ms: performance.now() - t0, ok: false, why: `${res.status} ${location}` };
+  const page = await fetch(`${base}${location}`, { headers: { cookie, "x-forwarded-for": ip } });
+  const html = await page.text();
+  const ok = page.status === 200 && html.includes("demo-shop");
+  return { ms: performance.now() - t0, ok, why: ok ? undefined : `page ${page.status}` };
+}
+
+// Warm-up: one trial compiles nothing (production) but opens pools and caches.
+await tryItNow("192.0.2.1");
+const before = rssMiB(sandbox.child.pid!);
+const clustersBefore = (await fetch(`${sandbox.adminUrl}/clusters`, { headers: { authorization: `Bearer ${sandbox.adminToken}` } }).then((r) => r.json()) as { items: unknown[] }).items.length;
+const load = os.loadavg().map((x) => x.toFixed(1)).join(" / ");
+const t0 = performance.now();
+const results = await Promise.all(Array.from({ length: TRIALS }, (_, i) => tryItNow(`198.18.${Math.floor(i / 250)}.${(i % 250) + 1}`)));
+const wall = (performance.now() - t0) / 1000;
+await new Promise((r) => setTimeout(r, 3000)); // let pods of the new clusters settle
+(global as { gc?: () => void }).gc?.();
+const after = rssMiB(sandbox.child.pid!);
+const clustersAfter = (await fetch(`${sandbox.adminUrl}/clusters`, { headers: { authorization: `Bearer ${sandbox.adminToken}` } }).then((r) => r.json()) as { items: unknown[] }).items.length;
+
+const ok = results.filter((r) => r.ok);
+const failed = results.filter((r) => !r.ok);
+const ms = ok.map((r) => r.ms).sort((a, b) => a - b);
+const pct = (p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))] ?? NaN;
+const perTrial = (after - before) / Math.max(1, clustersAfter - clustersBefore);
+
+const f = (x: number, d = 0) => x.toFixed(d);
+console.log(
+  [
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; load average at start ${load}`,
+    `trials: ${TRIALS} at once, ${ok.length} opened, ${failed.length} failed${failed.length ? ` (${[...new Set(failed.map((r) => r.why))].slice(0, 3).join(", ")})` : ""}; wall ${f(wall, 1)} s`,
+    "",
+    "| measure | result | target |",
+    "| --- | --- | --- |",
+    `| Try it now → cluster page ready, p50 | ${f(pct(50))} ms | — |`,
+    `| Try it now → cluster page ready, p99 | ${f(pct(99))} ms | ≤ 2000 ms |`,
+    `| sandbox resident memory, before → after ${clustersAfter - clustersBefore} trial clusters | ${f(before)} → ${f(after)} MiB | — |`,
+    `| sandbox memory per trial cluster (demo shop) | ${f(perTrial, 2)} MiB | ≤ 5 MB |`,
+  ].join("\n"),
+);
+
+web.kill("SIGTERM");
+sandbox.child.kill("SIGTERM");
+process.exit(0);
