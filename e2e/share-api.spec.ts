@@ -9,7 +9,8 @@ import { newAccount, signUp } from "./helpers";
 // The REST API, the pystol CLI (as a child process, the way a CI script runs it) and shared
 // result links against the whole running stack: web app, worker, sandbox cluster, PostgreSQL.
 
-test.describe.configure({ timeout: 180_000 });
+// Several runs on a shared, busy machine (and first compiles under E2E_NEXT=dev) take minutes.
+test.describe.configure({ timeout: 360_000 });
 
 interface CliResult {
   code: number;
@@ -18,6 +19,10 @@ interface CliResult {
 }
 
 function cli(configFile: string, args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
+  return test.step(`pystol ${args.join(" ")}`, () => runCli(configFile, args, extraEnv));
+}
+
+function runCli(configFile: string, args: string[], extraEnv: Record<string, string>): Promise<CliResult> {
   // Only what the CLI needs: no PYSTOL_* settings leak in from the shell running the tests.
   const env = { NODE_ENV: "production" as const, PATH: process.env.PATH ?? "", HOME: os.tmpdir(), PYSTOL_CONFIG: configFile, ...extraEnv };
   return new Promise((resolve) => {
@@ -115,4 +120,18 @@ test("the CLI runs actions with --wait and its exit code says the outcome; share
   const gone = await page.request.get(second.url);
   expect(gone.status()).toBe(404);
   expect(await gone.text()).toContain("This shared link does not work");
+
+  // The run page's Share panel: create a link (shown once), open it signed out, revoke it.
+  await page.goto(`/t/${slug}/runs/${okRun.run.id}`);
+  await page.getByLabel("Link works for").selectOption("30d");
+  await page.getByRole("button", { name: "Create link" }).click();
+  const shareBox = page.getByLabel("Share link");
+  await expect(shareBox).toHaveValue(/\/r\/shr_/);
+  const panelUrl = await shareBox.inputValue();
+  expect((await page.request.get(panelUrl)).status()).toBe(200);
+  const links = page.getByRole("list", { name: "Share links" });
+  await expect(links.getByText("active")).toHaveCount(1);
+  await links.getByRole("button", { name: "Revoke" }).click();
+  await expect(links.getByText("active")).toHaveCount(0);
+  expect((await page.request.get(panelUrl)).status()).toBe(404);
 });
