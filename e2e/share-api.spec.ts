@@ -125,7 +125,7 @@ test("the CLI runs actions with --wait and its exit code says the outcome; share
   await page.goto(`/t/${slug}/runs/${okRun.run.id}`);
   await page.getByLabel("Link works for").selectOption("30d");
   await page.getByRole("button", { name: "Create link" }).click();
-  const shareBox = page.getByLabel("Share link");
+  const shareBox = page.getByLabel("Share link", { exact: true });
   await expect(shareBox).toHaveValue(/\/r\/shr_/);
   const panelUrl = await shareBox.inputValue();
   expect((await page.request.get(panelUrl)).status()).toBe(200);
