@@ -9,3 +9,4 @@ export { TrialLimitError, trialRefusalMessage, type TrialRefusal } from "./error
 export { checkTrialRuns, countActiveTrials } from "./limits";
 export { trialSettings, type TrialSettings } from "./settings";
 export { loadGuide, updateGuide, GUIDE_STEPS, type Guide, type GuideStep, type GuideState } from "./guide";
+export { fillTrialPool, pooledClusterCount } from "./pool";
