@@ -5,7 +5,7 @@ import { clientForCluster } from "./cluster-client";
 export type ClusterCheck = { ok: true; probe: ClusterProbe } | { ok: false; status: ClusterStatus; message: string };
 
 /** Status of a cluster from a failed access: the message is safe to show (no secrets). */
-function failureStatus(err: unknown): { status: ClusterStatus; message: string } {
+export function failureStatus(err: unknown): { status: ClusterStatus; message: string } {
   if (err instanceof KubeAccessError) {
     if (err.code === "unauthorized" || err.status === 401) return { status: "UNAUTHORIZED", message: err.message };
     if (err.code === "address-refused" || err.code === "unreachable" || err.code === "timeout") {

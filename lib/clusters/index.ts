@@ -1,6 +1,13 @@
-// A team's clusters: how to reach one (the guarded client), checking it, and the sandbox
-// clusters behind "Add a sandbox cluster".
+// A team's clusters: how to reach one (the guarded client), checking it, connecting a
+// kubeconfig, the sandbox clusters behind "Add a sandbox cluster", and managing them.
 export { clientForCluster, forgetClusterClients, type ClusterConnection } from "./cluster-client";
 export { checkCluster, type ClusterCheck } from "./check-cluster";
-export { addSandboxCluster, deleteCluster, ClusterError } from "./sandbox-clusters";
+export { addSandboxCluster, deleteCluster, nextSandboxName, virtualClusterName } from "./sandbox-clusters";
+export { ClusterError } from "./cluster-error";
 export { sandboxAdmin } from "./sandbox-admin";
+export { inspectKubeconfig, type InspectResult, type KubeconfigRefusal } from "./inspect-kubeconfig";
+export { testConnection } from "./test-connection";
+export { connectCluster, replaceClusterCredentials, renameCluster, findTeamCluster } from "./connect-cluster";
+export { recheckCluster } from "./recheck-cluster";
+export { actionAccess, type ActionAccess } from "./action-access";
+export { clusterNameSchema, contextNameSchema, suggestClusterName } from "./schemas";

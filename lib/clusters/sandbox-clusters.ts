@@ -3,17 +3,9 @@ import { db, type Cluster } from "@/lib/db";
 import { scoped, type TeamContext } from "@/lib/tenancy";
 import type { CreateClusterRequest } from "@/lib/sandbox/admin-client";
 import { checkCluster } from "./check-cluster";
+import { ClusterError } from "./cluster-error";
 import { forgetClusterClients } from "./cluster-client";
 import { sandboxAdmin } from "./sandbox-admin";
-
-export class ClusterError extends Error {
-  constructor(
-    readonly code: "sandbox-unavailable" | "name-taken" | "not-found" | "trial-limit",
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * "Add a sandbox cluster": a private virtual cluster in the sandbox, seeded with the demo
@@ -31,7 +23,7 @@ export async function addSandboxCluster(
   }
   const taken = await db.cluster.findFirst({ where: { ...scoped(ctx), name: input.name }, select: { id: true } });
   if (taken) throw new ClusterError("name-taken", `This team already has a cluster named "${input.name}"`);
-  const virtual = await admin.createCluster({ name: `${ctx.team.slug}-${input.name}`.slice(0, 63), seed: input.seed ?? "demo", limits: input.limits });
+  const virtual = await admin.createCluster({ name: virtualClusterName(ctx.team.slug, input.name), seed: input.seed ?? "demo", limits: input.limits });
   let cluster: Cluster;
   try {
     cluster = await db.$transaction(async (tx) => {
@@ -66,6 +58,26 @@ export async function addSandboxCluster(
   }
   await checkCluster(cluster);
   return (await db.cluster.findFirst({ where: { ...scoped(ctx), id: cluster.id } })) ?? cluster;
+}
+
+/** The sandbox's name for a team's cluster: a DNS label (the sandbox refuses anything else). */
+export function virtualClusterName(teamSlug: string, name: string): string {
+  const label = `${teamSlug}-${name}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .slice(0, 63)
+    .replace(/^-+|-+$/g, "");
+  return label || "cluster";
+}
+
+/** A free name for the next one-click sandbox cluster: "sandbox", then "sandbox-2", … */
+export async function nextSandboxName(ctx: TeamContext): Promise<string> {
+  const rows = await db.cluster.findMany({ where: { ...scoped(ctx), name: { startsWith: "sandbox" } }, select: { name: true } });
+  const taken = new Set(rows.map((r) => r.name));
+  for (let i = 1; ; i++) {
+    const name = i === 1 ? "sandbox" : `sandbox-${i}`;
+    if (!taken.has(name)) return name;
+  }
 }
 
 /** Deletes a team's cluster; a sandbox cluster's virtual cluster goes with it. */

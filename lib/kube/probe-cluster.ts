@@ -10,9 +10,14 @@ export interface PermissionCheck {
   subresource?: string;
 }
 
-/** What the fault actions need. Keys of `permissions` come from this list, in this order. */
+/**
+ * What the fault actions need (every permission an action declares is asked; a test in
+ * lib/clusters keeps the two lists together). Keys of `permissions` come from this list, in order.
+ */
 export const PROBED_PERMISSIONS: readonly PermissionCheck[] = [
   { verb: "list", resource: "pods" },
+  { verb: "get", resource: "pods" },
+  { verb: "create", resource: "pods" },
   { verb: "delete", resource: "pods" },
   { verb: "create", resource: "pods", subresource: "eviction" },
   { verb: "get", resource: "pods", subresource: "log" },
@@ -21,7 +26,9 @@ export const PROBED_PERMISSIONS: readonly PermissionCheck[] = [
   { verb: "get", group: "apps", resource: "deployments" },
   { verb: "patch", group: "apps", resource: "deployments" },
   { verb: "update", group: "apps", resource: "deployments", subresource: "scale" },
+  { verb: "patch", group: "apps", resource: "deployments", subresource: "scale" },
   { verb: "create", group: "batch", resource: "jobs" },
+  { verb: "get", group: "batch", resource: "jobs" },
   { verb: "delete", group: "batch", resource: "jobs" },
   { verb: "list", resource: "events" },
 ];

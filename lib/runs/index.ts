@@ -6,5 +6,6 @@ export { abortRun } from "./abort-run";
 export { haltTeam } from "./halt-team";
 export { getRunDetail, type RunDetail } from "./get-run-detail";
 export { subscribeRunEvents, runEventSchema, runChannel, closeRunEvents, type RunEvent } from "./run-events";
+export { runEventStream, type StreamEvent } from "./run-event-stream";
 export { RUNS_QUEUE, closeRunQueue } from "./run-queue";
 export { PENDING_STATES, PERMANENT_STATES, isPermanent } from "./run-states";

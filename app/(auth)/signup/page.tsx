@@ -5,18 +5,32 @@ import { SignUpForm } from "./signup-form";
 
 export const metadata = { title: "Create an account" };
 
-export default async function SignUpPage() {
-  if (await getSessionUser()) redirect("/");
+// Only a same-site path is followed after sign-up (an invitation to accept), never another origin.
+function safeNext(raw: string | string[] | undefined): string | undefined {
+  const v = typeof raw === "string" ? raw : undefined;
+  return v?.startsWith("/") && !v.startsWith("//") && !v.startsWith("/\\") ? v : undefined;
+}
+
+export default async function SignUpPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const next = safeNext((await searchParams).callbackUrl);
+  if (await getSessionUser()) redirect(next ?? "/");
   return (
     <>
       <h1 className="mb-1 text-xl font-semibold">Create an account</h1>
       <p className="mb-5 text-sm text-slate-600">
         Already have one?{" "}
-        <Link className="font-medium text-brand-600 hover:underline" href="/signin">
+        <Link
+          className="font-medium text-brand-600 hover:underline"
+          href={next ? `/signin?callbackUrl=${encodeURIComponent(next)}` : "/signin"}
+        >
           Sign in
         </Link>
       </p>
-      <SignUpForm />
+      <SignUpForm next={next} />
     </>
   );
 }

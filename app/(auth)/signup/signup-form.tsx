@@ -6,7 +6,8 @@ import { useActionState, useEffect, useRef } from "react";
 import { Alert, Button, FormField } from "@/app/_components/ui";
 import { signUpAction, type SignUpState } from "./actions";
 
-export function SignUpForm() {
+/** `next`: where to go once signed in (an invitation to accept); the new team otherwise. */
+export function SignUpForm({ next }: { next?: string } = {}) {
   const router = useRouter();
   const password = useRef("");
   const email = useRef("");
@@ -17,11 +18,11 @@ export function SignUpForm() {
     if (!state?.ok) return;
     void signIn("credentials", { email: email.current, password: password.current, redirect: false }).then(
       () => {
-        router.push(`/t/${state.teamSlug}`);
+        router.push(next ?? `/t/${state.teamSlug}`);
         router.refresh();
       },
     );
-  }, [state, router]);
+  }, [state, router, next]);
 
   const fe = state && !state.ok ? state.fieldErrors : undefined;
   const values = state && !state.ok ? state.values : undefined;

@@ -1,0 +1,36 @@
+// Small formatting helpers of the shared run page.
+
+export type Tone = "slate" | "green" | "red" | "amber" | "blue";
+
+const TONES: Record<string, Tone> = {
+  SUCCEEDED: "green",
+  FAILED: "red",
+  ROLLBACK_FAILED: "red",
+  CANCELLED: "slate",
+  ROLLED_BACK: "amber",
+  ROLLING_BACK: "amber",
+  RUNNING: "blue",
+  QUEUED: "slate",
+  PENDING: "slate",
+  SKIPPED: "slate",
+};
+
+/** The badge colour of a run or step state. */
+export const stateTone = (state: string): Tone => TONES[state] ?? "slate";
+
+/** "ROLLED_BACK" → "rolled back". */
+export const stateLabel = (state: string): string => state.toLowerCase().replace(/_/g, " ");
+
+/** A UTC time people can read: 2026-11-23 12:03:04 UTC. */
+export const utc = (d: Date): string => `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+
+/** A duration in the largest sensible unit: 850 ms, 12.4 s, 3 min 5 s. */
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const min = Math.floor(ms / 60_000);
+  return `${min} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** A parameter value as it was given: strings bare, everything else as JSON. */
+export const paramText = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));

@@ -1,0 +1,92 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { describeAction, getAction, RunRefusedError, type Plan } from "@/lib/actions";
+import { recordAudit } from "@/lib/audit";
+import { planRun, startRun } from "@/lib/runs";
+import { withTeamAction, type ActionResult, type TeamContext } from "@/lib/tenancy";
+import { FIELD_PREFIX, fieldsFromSchema, issuesByField, paramsFromForm } from "@/app/_components/schema-fields";
+
+/** What the Run page shows after "Plan": exactly what the run would hit. */
+export interface PlanView {
+  plan: Plan;
+  needsConfirmation: boolean;
+  actionId: string;
+  clusterId: string;
+}
+
+export type RunFormState = (ActionResult<PlanView> & { refused?: string }) | null;
+
+const formSchema = z.object({
+  slug: z.string().max(64),
+  intent: z.enum(["plan", "start"]),
+  clusterId: z.string().min(1, "Choose a cluster").max(64),
+  actionId: z.string().min(1, "Choose an action").max(64),
+  confirm: z.string().trim().max(100).optional(),
+});
+
+const text = (form: FormData, name: string) => {
+  const v = form.get(name);
+  return typeof v === "string" ? v.slice(0, 200) : "";
+};
+
+// Param errors and values travel with the "p." prefix, beside the form's own fields.
+const prefixed = <T,>(o: Record<string, T>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [`${FIELD_PREFIX}${k}`, v]));
+
+async function audit(ctx: TeamContext, action: string, data: Record<string, string | number>, runId?: string) {
+  await recordAudit({
+    action,
+    teamId: ctx.team.id,
+    actorUserId: ctx.user?.id ?? null,
+    actorTokenId: ctx.tokenId,
+    targetType: runId ? "run" : undefined,
+    targetId: runId,
+    data,
+  });
+}
+
+// Plan (the dry run: nothing is written) or start a run; a start goes to the run's page.
+export async function planOrStartRun(_prev: RunFormState, form: FormData): Promise<RunFormState> {
+  const own = { clusterId: text(form, "clusterId"), actionId: text(form, "actionId"), confirm: text(form, "confirm") };
+  const parsed = formSchema.safeParse({ slug: form.get("slug"), intent: form.get("intent"), ...own, confirm: own.confirm || undefined });
+  const action = parsed.success ? getAction(parsed.data.actionId) : undefined;
+  const fields = action ? fieldsFromSchema(describeAction(action).paramsSchema) : [];
+  const read = paramsFromForm(fields, form);
+  const values = { ...own, ...prefixed(read.raw) };
+  if (!parsed.success || !action) {
+    const fieldErrors = parsed.success ? { actionId: ["No such action"] } : parsed.error.flatten().fieldErrors;
+    return { ok: false, error: "Check the highlighted fields.", fieldErrors, values };
+  }
+  const checked = Object.keys(read.fieldErrors).length === 0 ? action.params.safeParse(read.params) : undefined;
+  if (!checked?.success) {
+    const byField = checked ? issuesByField(checked.error.issues) : read.fieldErrors;
+    const { "": whole, ...perField } = byField;
+    return { ok: false, error: whole?.join("; ") ?? "Check the highlighted parameters.", fieldErrors: prefixed(perField), values };
+  }
+  const { slug, intent, clusterId, confirm } = parsed.data;
+  return withTeamAction(slug, "runs:create", async (ctx) => {
+    const request = { teamId: ctx.team.id, clusterId, actionId: action.id, params: read.params };
+    if (intent === "plan") {
+      try {
+        const { plan, needsConfirmation } = await planRun(request);
+        return { ok: true, data: { plan, needsConfirmation, actionId: action.id, clusterId } };
+      } catch (err) {
+        if (!(err instanceof RunRefusedError)) throw err;
+        return { ok: false, error: err.message, refused: err.code, values };
+      }
+    }
+    let runId: string;
+    try {
+      const { run, plan } = await startRun({ ...request, confirm, createdById: ctx.user?.id });
+      runId = run.id;
+      await audit(ctx, "run.started", { actionId: action.id, clusterId, targets: plan.targets.length }, run.id);
+    } catch (err) {
+      if (!(err instanceof RunRefusedError)) throw err;
+      await audit(ctx, "run.refused", { actionId: action.id, clusterId, reason: err.code });
+      const fieldErrors = err.code === "confirmation-required" ? { confirm: [`Type ${action.id} to confirm`] } : undefined;
+      return { ok: false, error: err.message, refused: err.code, fieldErrors, values };
+    }
+    redirect(`/t/${ctx.team.slug}/runs/${runId}`);
+  });
+}

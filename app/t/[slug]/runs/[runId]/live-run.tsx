@@ -1,0 +1,173 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+import type { RunState } from "@/lib/db";
+import { Badge, Card } from "@/app/_components/ui";
+import { STATE_LABELS, STATE_TONES } from "../run-format";
+
+export interface LiveStep {
+  index: number;
+  name: string;
+  state: string;
+  error: string | null;
+  at: string | null;
+}
+
+export interface LiveLog {
+  key: string;
+  level: string;
+  message: string;
+  at: string;
+}
+
+const PERMANENT = new Set<string>(["SUCCEEDED", "FAILED", "CANCELLED", "ROLLED_BACK", "ROLLBACK_FAILED"]);
+const STEP_DOT: Record<string, string> = {
+  RUNNING: "bg-brand-500 animate-pulse",
+  SUCCEEDED: "bg-emerald-500",
+  FAILED: "bg-red-500",
+  ROLLED_BACK: "bg-amber-500",
+  ROLLBACK_FAILED: "bg-red-700",
+};
+const LOG_TONE: Record<string, string> = { warn: "text-amber-300", error: "text-red-300", debug: "text-slate-500" };
+
+type Incoming =
+  | { type: "state"; state: string; error?: string | null }
+  | { type: "progress"; progress: number }
+  | { type: "step"; index: number; name: string; state: string; error?: string | null; at: string }
+  | { type: "log"; id?: string; level: string; message: string; at: string };
+
+const logKey = (l: { at: string; message: string }) => `${l.at}|${l.message}`;
+const clock = (at: string | null) => (at ? new Date(at).toISOString().slice(11, 19) : "");
+
+/**
+ * The live half of the run page: state, progress, the timeline of steps and the log, kept up
+ * to date by the run's Server-Sent Events until it reaches a permanent state; then the page
+ * reloads its server parts (outcome, objects affected). Give it a `key` of the run's state.
+ */
+export function LiveRun({
+  eventsUrl,
+  initial,
+}: {
+  eventsUrl: string;
+  initial: { state: RunState; error: string | null; progress: number; steps: LiveStep[]; logs: LiveLog[]; lastLogId: string | null };
+}) {
+  const router = useRouter();
+  const [state, setState] = useState<string>(initial.state);
+  const [error, setError] = useState(initial.error);
+  const [progress, setProgress] = useState(initial.progress);
+  const [steps, setSteps] = useState<LiveStep[]>(initial.steps);
+  const [logs, setLogs] = useState<LiveLog[]>(initial.logs);
+  const [live, setLive] = useState(false);
+  const logEnd = useRef<HTMLLIElement>(null);
+
+  useEffect(() => {
+    if (PERMANENT.has(initial.state)) return;
+    const url = initial.lastLogId ? `${eventsUrl}?after=${initial.lastLogId}` : eventsUrl;
+    const source = new EventSource(url);
+    const seen = new Set(initial.logs.map((l) => l.key));
+    source.onopen = () => setLive(true);
+    source.onerror = () => setLive(false);
+    source.onmessage = (msg: MessageEvent<string>) => {
+      let e: Incoming;
+      try {
+        e = JSON.parse(msg.data) as Incoming;
+      } catch {
+        return;
+      }
+      if (e.type === "log") {
+        const key = logKey(e);
+        if (seen.has(key)) return;
+        seen.add(key);
+        setLogs((l) => [...l, { key, level: e.level, message: e.message, at: e.at }].slice(-2000));
+      } else if (e.type === "progress") {
+        setProgress(e.progress);
+      } else if (e.type === "step") {
+        setSteps((all) => {
+          const next = all.filter((s) => s.index !== e.index);
+          next.push({ index: e.index, name: e.name, state: e.state, error: e.error ?? null, at: e.at });
+          return next.sort((a, b) => a.index - b.index);
+        });
+      } else if (e.type === "state") {
+        setState(e.state);
+        if (e.error !== undefined) setError(e.error);
+        if (PERMANENT.has(e.state)) {
+          // The server closes the stream here; without close() the browser would reconnect.
+          source.close();
+          setLive(false);
+          router.refresh();
+        }
+      }
+    };
+    return () => source.close();
+  }, [eventsUrl, initial.state, initial.lastLogId, initial.logs, router]);
+
+  useEffect(() => {
+    logEnd.current?.scrollIntoView({ block: "nearest" });
+  }, [logs.length]);
+
+  const runState = state as RunState;
+  const shown = PERMANENT.has(state) && state === "SUCCEEDED" ? 100 : progress;
+  return (
+    <div className="space-y-4">
+      <Card>
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <div className="flex items-center gap-3">
+            <span className="text-sm font-medium text-slate-600">Outcome</span>
+            <span data-testid="run-state">
+              <Badge tone={STATE_TONES[runState] ?? "slate"}>{STATE_LABELS[runState] ?? state.toLowerCase()}</Badge>
+            </span>
+            {live ? <span className="text-xs text-emerald-700">● live</span> : null}
+          </div>
+          <span className="text-sm text-slate-600">{shown}%</span>
+        </div>
+        <div
+          role="progressbar"
+          aria-label="Run progress"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={shown}
+          className="mt-3 h-2 overflow-hidden rounded-full bg-slate-100"
+        >
+          <div className="h-full rounded-full bg-brand-600 transition-all" style={{ width: `${shown}%` }} />
+        </div>
+        {error ? <p className="mt-3 text-sm text-red-700">{error}</p> : null}
+      </Card>
+
+      <Card title="Steps">
+        {steps.length === 0 ? (
+          <p className="text-sm text-slate-500">No step yet.</p>
+        ) : (
+          <ol className="space-y-2" aria-label="Steps">
+            {steps.map((s) => (
+              <li key={s.index} className="flex items-start gap-3 text-sm">
+                <span aria-hidden className={`mt-1.5 inline-block h-2.5 w-2.5 shrink-0 rounded-full ${STEP_DOT[s.state] ?? "bg-slate-300"}`} />
+                <div className="min-w-0">
+                  <div>
+                    <span className="font-medium">{s.name}</span>{" "}
+                    <span className="text-xs text-slate-500">
+                      {s.state.toLowerCase().replace("_", " ")} {clock(s.at)}
+                    </span>
+                  </div>
+                  {s.error ? <div className="text-xs text-red-700">{s.error}</div> : null}
+                </div>
+              </li>
+            ))}
+          </ol>
+        )}
+      </Card>
+
+      <Card title="Log">
+        <ol aria-label="Run log" className="max-h-96 overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">
+          {logs.length === 0 ? <li className="text-slate-400">No log line yet.</li> : null}
+          {logs.map((l) => (
+            <li key={l.key} className={LOG_TONE[l.level] ?? ""}>
+              <span className="text-slate-500">{clock(l.at)}</span> {l.message}
+            </li>
+          ))}
+          <li ref={logEnd} aria-hidden />
+        </ol>
+      </Card>
+    </div>
+  );
+}

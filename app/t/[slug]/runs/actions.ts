@@ -1,0 +1,55 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { recordAudit } from "@/lib/audit";
+import { abortRun, haltTeam } from "@/lib/runs";
+import { withTeamAction, type ActionResult } from "@/lib/tenancy";
+import { STATE_LABELS } from "./run-format";
+
+const haltSchema = z.object({ slug: z.string().max(64) });
+const abortSchema = z.object({ slug: z.string().max(64), runId: z.string().min(1).max(64) });
+
+// Halt all: stop every pending run of the team; running ones roll back.
+export async function haltAllRuns(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
+  const parsed = haltSchema.safeParse({ slug: form.get("slug") });
+  if (!parsed.success) return { ok: false, error: "Reload the page and try again." };
+  return withTeamAction(parsed.data.slug, "runs:abort", async (ctx) => {
+    const { cancelled, aborting } = await haltTeam(ctx.team.id);
+    await recordAudit({
+      action: "runs.halted",
+      teamId: ctx.team.id,
+      actorUserId: ctx.user?.id ?? null,
+      actorTokenId: ctx.tokenId,
+      targetType: "team",
+      targetId: ctx.team.id,
+      data: { cancelled, aborting },
+    });
+    revalidatePath(`/t/${ctx.team.slug}/runs`);
+    if (cancelled + aborting === 0) return { ok: true, message: "No run was in progress." };
+    return { ok: true, message: `Halted: ${cancelled} queued run(s) cancelled, ${aborting} running run(s) rolling back.` };
+  });
+}
+
+// Abort one run: a queued run is cancelled, a running one stops and rolls back.
+export async function abortRunAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
+  const parsed = abortSchema.safeParse({ slug: form.get("slug"), runId: form.get("runId") });
+  if (!parsed.success) return { ok: false, error: "Reload the page and try again." };
+  return withTeamAction(parsed.data.slug, "runs:abort", async (ctx) => {
+    const state = await abortRun(ctx.team.id, parsed.data.runId);
+    if (state === null) return { ok: false, error: "This run no longer exists." };
+    await recordAudit({
+      action: "run.abort_requested",
+      teamId: ctx.team.id,
+      actorUserId: ctx.user?.id ?? null,
+      actorTokenId: ctx.tokenId,
+      targetType: "run",
+      targetId: parsed.data.runId,
+      data: { state },
+    });
+    revalidatePath(`/t/${ctx.team.slug}/runs/${parsed.data.runId}`);
+    if (state === "CANCELLED") return { ok: true, message: "The run was cancelled before it started." };
+    if (state === "RUNNING" || state === "ROLLING_BACK") return { ok: true, message: "Abort requested: the run stops and rolls back what it changed." };
+    return { ok: true, message: `The run had already finished (${STATE_LABELS[state]}).` };
+  });
+}

@@ -1,0 +1,35 @@
+import type { PystolClient } from "./client";
+import type { Out } from "./output";
+
+/** What every command gets: its positionals, the parsed flags, the output and (once logged in) a client. */
+export interface CommandContext {
+  args: string[];
+  flags: Flags;
+  out: Out;
+  client: () => Promise<PystolClient>;
+}
+
+export interface Flags {
+  server?: string;
+  team?: string;
+  token?: string;
+  json?: boolean;
+  help?: boolean;
+  cluster?: string;
+  param?: string[];
+  "params-json"?: string;
+  "dry-run"?: boolean;
+  wait?: boolean;
+  confirm?: boolean;
+  state?: string;
+  action?: string;
+  limit?: string;
+  follow?: boolean;
+  expires?: string;
+}
+
+/** A mistake in how the command was called (exit code 2). */
+export class UsageError extends Error {}
+
+/** Exit codes: scripts can tell the outcome apart. */
+export const EXIT = { ok: 0, runFailed: 1, usage: 2, api: 3 } as const;

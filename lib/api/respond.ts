@@ -1,0 +1,97 @@
+import { NextResponse, type NextRequest } from "next/server";
+import type { z } from "zod";
+import { RunRefusedError, type RefusalCode } from "@/lib/actions";
+import { createLogger } from "@/lib/log";
+import { ShareLinkError } from "@/lib/share";
+import { apiError } from "@/lib/tenancy";
+
+/** A request that cannot be served; route handlers throw it, `handleApiError` answers it. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: { path: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+function issuesOf(err: z.ZodError) {
+  return err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+}
+
+function invalid(err: z.ZodError, what: string): ApiError {
+  const issues = issuesOf(err);
+  const text = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
+  return new ApiError(400, "invalid_request", `Invalid ${what}: ${text}`, issues);
+}
+
+/** Parses the JSON body with a schema; a missing or malformed body is a 400 with the issues. */
+export async function parseBody<S extends z.ZodType>(req: NextRequest, schema: S): Promise<z.output<S>> {
+  let raw: unknown = {};
+  const text = await req.text();
+  if (text.trim()) {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new ApiError(400, "invalid_json", "The request body is not valid JSON.");
+    }
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw invalid(parsed.error, "request body");
+  return parsed.data;
+}
+
+/** Parses the query string with a schema (each parameter once). */
+export function parseQuery<S extends z.ZodType>(req: NextRequest, schema: S): z.output<S> {
+  const parsed = schema.safeParse(Object.fromEntries(req.nextUrl.searchParams));
+  if (!parsed.success) throw invalid(parsed.error, "query");
+  return parsed.data;
+}
+
+// How each refusal of a run reads over HTTP: a bad request, a missing object, a conflict with
+// the team's limits, or a plan the safety rules refuse.
+const REFUSAL_STATUS: Record<RefusalCode, number> = {
+  "unknown-action": 404,
+  "invalid-params": 400,
+  "empty-selection": 422,
+  "not-found": 404,
+  "protected-namespace": 422,
+  "blast-radius": 422,
+  "confirmation-required": 422,
+  "missing-permissions": 422,
+  "concurrency-limit": 429,
+  "trial-limit": 429,
+  "cluster-unreachable": 502,
+};
+
+const log = createLogger("api");
+
+/** Answers the errors the domain throws in the API's one shape; anything else is a logged 500. */
+export function handleApiError(err: unknown): Response {
+  if (err instanceof ApiError) {
+    return NextResponse.json({ error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } }, { status: err.status });
+  }
+  if (err instanceof RunRefusedError) return apiError(REFUSAL_STATUS[err.code], err.code.replace(/-/g, "_"), err.message);
+  if (err instanceof ShareLinkError) return apiError(404, "not_found", err.message);
+  log.error({ err: err instanceof Error ? err.message : String(err) }, "api request failed");
+  return apiError(500, "internal", "Something went wrong on the server. Try again; if it persists, tell the operator.");
+}
+
+/** Runs a handler body, turning known errors into JSON answers. */
+export async function answer(fn: () => Promise<Response>): Promise<Response> {
+  try {
+    return await fn();
+  } catch (err) {
+    return handleApiError(err);
+  }
+}
+
+/** The JSON answer for a method a route does not offer (after the team gate, so outsiders still get 404). */
+export function methodNotAllowed(allowed: string[]): Response {
+  return NextResponse.json(
+    { error: { code: "method_not_allowed", message: `Use ${allowed.join(" or ")}.` } },
+    { status: 405, headers: { allow: allowed.join(", ") } },
+  );
+}

@@ -1,0 +1,37 @@
+import { notFound } from "next/navigation";
+import { clientForCluster } from "@/lib/clusters";
+import { db } from "@/lib/db";
+import type { KubeClient } from "@/lib/kube";
+import { scoped, type TeamContext } from "@/lib/tenancy";
+
+/** The columns of a cluster row the views need (the connection and the header). */
+const SELECT = {
+  id: true,
+  name: true,
+  kind: true,
+  status: true,
+  serverHost: true,
+  kubernetesVersion: true,
+  sandboxClusterId: true,
+  updatedAt: true,
+  kubeconfigCiphertext: true,
+} as const;
+
+export type ViewCluster = NonNullable<Awaited<ReturnType<typeof findViewCluster>>>;
+
+/** The team's cluster with this id, or null (another team's id reads as missing). */
+export function findViewCluster(ctx: TeamContext, clusterId: string) {
+  return db.cluster.findFirst({ where: { ...scoped(ctx), id: clusterId }, select: SELECT });
+}
+
+/** The team's cluster with this id, or the 404 page. */
+export async function requireViewCluster(ctx: TeamContext, clusterId: string): Promise<ViewCluster> {
+  const cluster = await findViewCluster(ctx, clusterId);
+  if (!cluster) notFound();
+  return cluster;
+}
+
+/** The guarded client of a cluster the views read (lib/clusters; no other way in). */
+export function kubeOf(cluster: ViewCluster): Promise<KubeClient> {
+  return clientForCluster(cluster);
+}
