@@ -1,27 +1,10 @@
-import { randomUUID } from "node:crypto";
-import pg from "pg";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { alertBox, newAccount, signUp, teamPages } from "./helpers";
-import { E2E_DATABASE_URL } from "./stack";
+import { setRole } from "./team-db";
 
-// Invitations are not built yet, so the test gives Alice a role in Bob's team directly in
-// the database, then checks what each role may open and do.
-async function setRole(teamSlug: string, email: string, role: "VIEWER" | "ADMIN") {
-  const client = new pg.Client({ connectionString: E2E_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(
-      `INSERT INTO "Membership" (id, "teamId", "userId", role, "createdAt", "updatedAt")
-       SELECT $1, t.id, u.id, $4::"Role", now(), now() FROM "Team" t, "User" u WHERE t.slug = $2 AND u.email = $3
-       ON CONFLICT ("teamId", "userId") DO UPDATE SET role = EXCLUDED.role, "updatedAt" = now()`,
-      [randomUUID(), teamSlug, email, role],
-    );
-  } finally {
-    await client.end();
-  }
-}
-
+// Alice gets a role in Bob's team directly in the database (invitations are tested through
+// the UI in teams.spec.ts), then the test checks what each role may open and do.
 async function renameVia(page: Page, ownSlug: string, targetSlug: string, name: string) {
   await page.goto(`/t/${ownSlug}/settings`);
   await page
@@ -45,12 +28,11 @@ test("a viewer reads but is refused management pages and actions with 403; an ad
   const aliceSlug = await signUp(page, alice);
   await setRole(bobSlug, alice.email, "VIEWER");
 
-  const adminOnly = ["/settings/tokens", "/settings/audit"];
+  const adminOnly = ["/settings/tokens", "/settings/audit", "/clusters/connect"];
   for (const path of teamPages()) {
     const res = await page.goto(`/t/${bobSlug}${path}`);
-    // Pages of one object (a cluster, a run) get a made-up id: the viewer passes the gate and
-    // then finds no such object.
-    const expected = adminOnly.includes(path) ? 403 : path.includes("/cl0000000000000000000000") ? 404 : 200;
+    // A made-up cluster id is not in the team: such pages answer 404 to every role.
+    const expected = path.includes("/cl0000000000000000000000") ? 404 : adminOnly.includes(path) ? 403 : 200;
     expect(res?.status(), `viewer GET ${path}`).toBe(expected);
   }
   await page.goto(`/t/${bobSlug}/settings/audit`);
