@@ -33,6 +33,9 @@ const stackEnv = {
   // Browser tests upload the sandbox's own kubeconfigs, which point at loopback: the test
   // operator allows exactly that address.
   PYSTOL_KUBE_ALLOWED_CIDRS: "127.0.0.1/32",
+  // Stored kubeconfigs are sealed under a key of this run (production refuses to run without
+  // one); kept in the environment so test workers, which seal kubeconfigs too, share it.
+  PYSTOL_ENCRYPTION_KEYS: (process.env.PYSTOL_ENCRYPTION_KEYS ??= `e2e:${randomBytes(32).toString("base64")}`),
 };
 
 export default defineConfig({

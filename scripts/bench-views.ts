@@ -46,7 +46,8 @@ if (!existsSync(".next/BUILD_ID")) {
   execFileSync("npx", ["next", "build"], { stdio: "inherit" });
 }
 const baseURL = `http://127.0.0.1:${PORT}`;
-const web = spawn("npx", ["next", "start", "-p", String(PORT), "-H", "127.0.0.1"], {
+// The server binary itself (not through npx), so stopping this child stops the server.
+const web = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(PORT), "-H", "127.0.0.1"], {
   env: {
     ...process.env,
     NODE_ENV: "production",

@@ -36,6 +36,17 @@ const WAIT_STEP_MS = 40;
 // once per refresh, not once per view.
 const memo = new Map<string, { stamp: string; value: Cached<unknown> }>();
 const inflight = new Map<string, Promise<Cached<unknown>>>();
+// Reads of the cluster this process is making: a slow read (100,000 pods on a busy machine)
+// may outlive its Redis lock, and must not be started a second time here meanwhile.
+const refreshing = new Map<string, Promise<Cached<unknown>>>();
+
+function refreshOnce<T>(full: string, lock: string, fetcher: () => Promise<T>, staleMs: number): Promise<Cached<T>> {
+  const running = refreshing.get(full);
+  if (running) return running as Promise<Cached<T>>;
+  const p = fetchAndStore(full, lock, fetcher, staleMs).finally(() => refreshing.delete(full));
+  refreshing.set(full, p);
+  return p;
+}
 
 const redisKey = (clusterId: string, key: string) => `${env().PYSTOL_QUEUE_PREFIX}:views:${clusterId}:${key}`;
 
@@ -105,17 +116,17 @@ async function read<T>(clusterId: string, key: string, fetcher: () => Promise<T>
 
   if (stored && !opts.force) {
     // Stale: answer now; whoever takes the lock refreshes for everyone.
-    if (await takeLock()) void fetchAndStore(full, lock, fetcher, staleMs);
+    if (!refreshing.has(full) && (await takeLock())) void refreshOnce(full, lock, fetcher, staleMs);
     return stored;
   }
   const since = opts.force ? Date.now() : 0;
   for (;;) {
-    if (await takeLock()) return fetchAndStore(full, lock, fetcher, staleMs);
+    if (refreshing.has(full) || (await takeLock())) return refreshOnce(full, lock, fetcher, staleMs);
     // Someone else is fetching: wait for its answer rather than asking the cluster again.
     await sleep(WAIT_STEP_MS);
     const now = await readStored<T>(full);
     if (now && now.at >= since && (opts.force || Date.now() - now.at < (now.error ? ERROR_MS : freshMs))) return now;
-    if (Date.now() > deadline) return fetchAndStore(full, lock, fetcher, staleMs);
+    if (Date.now() > deadline) return refreshOnce(full, lock, fetcher, staleMs);
   }
 }
 
