@@ -16,7 +16,11 @@ test("the landing page says what Pystol is and links to the trial, sign-up, the 
   await expect(page.getByRole("link", { name: "Create an account" })).toHaveAttribute("href", "/signup");
   const shots = page.getByRole("region", { name: "Screenshots" }).getByRole("img");
   expect(await shots.count()).toBeGreaterThan(0);
-  for (const img of await shots.all()) expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
+  // Every screenshot loads (those below the fold load lazily, once scrolled to).
+  for (const img of await shots.all()) {
+    await img.scrollIntoViewIfNeeded();
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
+  }
 
   await page.getByRole("navigation", { name: "Site" }).getByRole("link", { name: "FAQ" }).click();
   await expect(page.getByRole("heading", { name: "Frequently asked questions" })).toBeVisible();
