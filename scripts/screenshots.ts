@@ -34,7 +34,7 @@ async function shot(name: string, path: string, ready?: (p: Page) => Promise<unk
 
 await page.goto("/");
 await page.getByRole("button", { name: /Try it now/ }).click();
-await page.waitForURL(/\/t\/[^/]+\/clusters/);
+await page.waitForURL(/\/t\/[^/]+\/clusters\/c[a-z0-9]+$/);
 const slug = new URL(page.url()).pathname.split("/")[2]!;
 const clusterId = await page.getByRole("region", { name: "First experiment" }).getByRole("link", { name: "Open pod kill" }).getAttribute("href").then((h) => new URL(h!, BASE).searchParams.get("cluster")!);
 await page.screenshot({ path: `${OUT}/trial.png` });

@@ -76,7 +76,7 @@ export async function startTrial(meta: RequestMeta, now = new Date()): Promise<S
   return { userId: user.id, teamSlug: team.slug, clusterId, expiresAt, cookie };
 }
 
-/** Where "Try it now" opens: the trial cluster's page. */
+/** Where "Try it now" opens: the trial cluster's overview. */
 export function trialLandingPath(trial: Pick<StartedTrial, "teamSlug" | "clusterId">): string {
-  return `/t/${trial.teamSlug}/clusters`;
+  return `/t/${trial.teamSlug}/clusters/${trial.clusterId}`;
 }
