@@ -45,10 +45,12 @@ test("a viewer reads but is refused management pages and actions with 403; an ad
   const aliceSlug = await signUp(page, alice);
   await setRole(bobSlug, alice.email, "VIEWER");
 
-  const adminOnly = ["/settings/tokens", "/settings/audit"];
+  const adminOnly = ["/settings/tokens", "/settings/audit", "/clusters/connect"];
   for (const path of teamPages()) {
     const res = await page.goto(`/t/${bobSlug}${path}`);
-    expect(res?.status(), `viewer GET ${path}`).toBe(adminOnly.includes(path) ? 403 : 200);
+    // A made-up cluster id is not in the team: such pages answer 404 to every role.
+    const expected = path.includes("/cl0000000000000000000000") ? 404 : adminOnly.includes(path) ? 403 : 200;
+    expect(res?.status(), `viewer GET ${path}`).toBe(expected);
   }
   await page.goto(`/t/${bobSlug}/settings/audit`);
   await expect(

@@ -194,6 +194,22 @@ describe("managing a cluster", () => {
     expect(await db.auditEvent.count({ where: { action: "cluster.credentials.replace", targetId: row.id } })).toBe(1);
   });
 
+  it("refuses to delete a cluster while a run on it is in progress", async () => {
+    const input = await tested((await admin.createCluster({ seed: "empty" })).kubeconfig);
+    const row = await connectCluster(ctx, { name: "busy", ...input });
+    const run = await db.run.create({ data: { teamId: ctx.team.id, clusterId: row.id, actionId: "pod-kill", params: {}, state: "RUNNING" } });
+    await expect(deleteCluster(ctx, row.id)).rejects.toMatchObject({ code: "busy" });
+    await db.run.update({ where: { id: run.id }, data: { state: "SUCCEEDED" } });
+    await deleteCluster(ctx, row.id);
+    expect(await db.run.count({ where: { id: run.id } })).toBe(0);
+  });
+
+  it("keeps a trial team to its sandbox", async () => {
+    const input = await tested((await admin.createCluster({ seed: "empty" })).kubeconfig);
+    const trial = { ...ctx, team: { ...ctx.team, isTrial: true } };
+    await expect(connectCluster(trial, { name: "own", ...input })).rejects.toMatchObject({ code: "trial-limit" });
+  });
+
   it("re-checks a cluster and records the answer and who asked", async () => {
     const virtual = await admin.createCluster({ seed: "empty" });
     const row = await connectCluster(ctx, { name: "checked", ...(await tested(virtual.kubeconfig)) });

@@ -42,6 +42,10 @@ export async function connectCluster(
   ctx: TeamContext,
   input: { name: string; config: ValidatedKubeconfig; probe: ClusterProbe },
 ): Promise<Cluster> {
+  // A trial team (lib/trials) has its sandbox only: strangers' kubeconfigs need an account.
+  if (ctx.team.isTrial) {
+    throw new ClusterError("trial-limit", "A trial uses its sandbox cluster only. Keep the trial as an account to connect your own cluster.");
+  }
   const taken = await db.cluster.findFirst({ where: { ...scoped(ctx), name: input.name }, select: { id: true } });
   if (taken) throw nameTaken(input.name);
   try {

@@ -80,10 +80,20 @@ export async function nextSandboxName(ctx: TeamContext): Promise<string> {
   }
 }
 
-/** Deletes a team's cluster; a sandbox cluster's virtual cluster goes with it. */
+/**
+ * Deletes a team's cluster with its runs and schedules; a sandbox cluster's virtual cluster
+ * goes with it. Refused while a run on it is in progress.
+ */
 export async function deleteCluster(ctx: TeamContext, clusterId: string): Promise<void> {
   const cluster = await db.cluster.findFirst({ where: { ...scoped(ctx), id: clusterId } });
   if (!cluster) throw new ClusterError("not-found", "No such cluster in this team");
+  // A run in progress may have an undo to carry out against this cluster; it must finish first.
+  const active = await db.run.count({
+    where: { ...scoped(ctx), clusterId: cluster.id, state: { in: ["QUEUED", "RUNNING", "ROLLING_BACK"] } },
+  });
+  if (active > 0) {
+    throw new ClusterError("busy", `${active} run${active === 1 ? " is" : "s are"} still in progress on this cluster. Abort or wait for ${active === 1 ? "it" : "them"}, then delete.`);
+  }
   await db.$transaction(async (tx) => {
     await tx.cluster.deleteMany({ where: { ...scoped(ctx), id: cluster.id } });
     await recordAudit(

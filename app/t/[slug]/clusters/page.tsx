@@ -1,19 +1,16 @@
+import Link from "next/link";
 import { db } from "@/lib/db";
+import { roleAllows } from "@/lib/rbac/permissions";
 import { requireTeamAccess, scoped } from "@/lib/tenancy";
-import { Badge, EmptyState, PageHeader, Table, Td } from "@/app/_components/ui";
+import { ButtonLink, EmptyState, PageHeader, Table, Td } from "@/app/_components/ui";
+import { AddSandboxButton } from "./add-sandbox-button";
+import { StatusBadge, formatCheckedAt } from "./status-badge";
 
 export const metadata = { title: "Clusters" };
 
-const STATUS_TONE = {
-  CONNECTED: "green",
-  PENDING: "slate",
-  UNREACHABLE: "red",
-  UNAUTHORIZED: "red",
-  ERROR: "red",
-} as const;
-
 export default async function ClustersPage({ params }: { params: Promise<{ slug: string }> }) {
   const ctx = await requireTeamAccess((await params).slug, "clusters:read");
+  const canManage = roleAllows(ctx.role, "clusters:manage");
   const clusters = await db.cluster.findMany({
     where: scoped(ctx),
     orderBy: { createdAt: "asc" },
@@ -25,29 +22,64 @@ export default async function ClustersPage({ params }: { params: Promise<{ slug:
       kubernetesVersion: true,
       nodeCount: true,
       status: true,
+      statusMessage: true,
       lastCheckedAt: true,
     },
   });
+  const base = `/t/${ctx.team.slug}/clusters`;
+  const actions = canManage ? (
+    <>
+      <AddSandboxButton slug={ctx.team.slug} variant="secondary" />
+      <div>
+        <ButtonLink href={`${base}/connect`}>Connect a cluster</ButtonLink>
+      </div>
+    </>
+  ) : null;
   return (
     <>
-      <PageHeader title="Clusters" description="The Kubernetes clusters this team runs faults against." />
+      <PageHeader
+        title="Clusters"
+        description="The Kubernetes clusters this team runs faults against."
+        actions={clusters.length > 0 ? actions : null}
+      />
       {clusters.length === 0 ? (
-        <EmptyState title="Coming soon: connect a cluster">
-          This team has no clusters yet. Here you will upload a kubeconfig or start a private sandbox cluster
-          in one click; every run then targets one of them.
+        <EmptyState
+          title="No clusters yet"
+          action={canManage ? <div className="flex flex-wrap items-start justify-center gap-3">{actions}</div> : null}
+        >
+          {canManage ? (
+            <>
+              Start a private sandbox cluster with a demo application in one click, or upload the kubeconfig of a
+              cluster of your own. Every run then targets one of them.
+            </>
+          ) : (
+            <>This team has no clusters yet. An owner or admin can connect one.</>
+          )}
         </EmptyState>
       ) : (
-        <Table head={["Name", "Server", "Version", "Nodes", "Status", "Last check"]}>
+        <Table head={["Name", "Server", "Version", "Nodes", "Status", "Last check", ""]}>
           {clusters.map((c) => (
-            <tr key={c.id}>
-              <Td className="font-medium">{c.name}</Td>
+            <tr key={c.id} data-testid="cluster-row">
+              <Td className="font-medium">
+                <Link href={`${base}/${c.id}`} className="text-brand-700 hover:underline">
+                  {c.name}
+                </Link>
+              </Td>
               <Td>{c.kind === "SANDBOX" ? "Sandbox" : (c.serverHost ?? "—")}</Td>
               <Td>{c.kubernetesVersion ?? "—"}</Td>
               <Td>{c.nodeCount ?? "—"}</Td>
               <Td>
-                <Badge tone={STATUS_TONE[c.status]}>{c.status.toLowerCase()}</Badge>
+                <StatusBadge status={c.status} />
+                {c.status !== "CONNECTED" && c.statusMessage ? (
+                  <p className="mt-1 max-w-xs text-xs text-slate-500">{c.statusMessage}</p>
+                ) : null}
               </Td>
-              <Td>{c.lastCheckedAt?.toISOString().slice(0, 16).replace("T", " ") ?? "never"}</Td>
+              <Td>{formatCheckedAt(c.lastCheckedAt)}</Td>
+              <Td>
+                <Link href={`${base}/${c.id}/settings`} className="text-sm text-slate-600 hover:underline">
+                  Settings
+                </Link>
+              </Td>
             </tr>
           ))}
         </Table>
