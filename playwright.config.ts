@@ -33,6 +33,8 @@ const stackEnv = {
   // Browser tests upload the sandbox's own kubeconfigs, which point at loopback: the test
   // operator allows exactly that address.
   PYSTOL_KUBE_ALLOWED_CIDRS: "127.0.0.1/32",
+  // Stored kubeconfigs are sealed under a key of this run (production refuses to run without one).
+  PYSTOL_ENCRYPTION_KEYS: `e2e:${randomBytes(32).toString("base64")}`,
 };
 
 export default defineConfig({
