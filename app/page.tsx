@@ -79,7 +79,7 @@ export default async function Landing({ searchParams }: { searchParams: Promise<
         </section>
 
         <section aria-label="Screenshots" className="mx-auto max-w-6xl px-4">
-          <div className="grid gap-6 md:grid-cols-2">
+          <div className="grid items-start gap-6 md:grid-cols-2">
             {SCREENSHOTS.map((s) => (
               <figure key={s.src} className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
                 <Image src={s.src} alt={s.alt} width={s.width} height={s.height} className="h-auto w-full" priority={s.src === SCREENSHOTS[0]?.src} />

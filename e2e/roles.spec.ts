@@ -1,27 +1,10 @@
-import { randomUUID } from "node:crypto";
-import pg from "pg";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { alertBox, newAccount, signUp, teamPages } from "./helpers";
-import { E2E_DATABASE_URL } from "./stack";
+import { setRole } from "./team-db";
 
-// Invitations are not built yet, so the test gives Alice a role in Bob's team directly in
-// the database, then checks what each role may open and do.
-async function setRole(teamSlug: string, email: string, role: "VIEWER" | "ADMIN") {
-  const client = new pg.Client({ connectionString: E2E_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(
-      `INSERT INTO "Membership" (id, "teamId", "userId", role, "createdAt", "updatedAt")
-       SELECT $1, t.id, u.id, $4::"Role", now(), now() FROM "Team" t, "User" u WHERE t.slug = $2 AND u.email = $3
-       ON CONFLICT ("teamId", "userId") DO UPDATE SET role = EXCLUDED.role, "updatedAt" = now()`,
-      [randomUUID(), teamSlug, email, role],
-    );
-  } finally {
-    await client.end();
-  }
-}
-
+// Alice gets a role in Bob's team directly in the database (invitations are tested through
+// the UI in teams.spec.ts), then the test checks what each role may open and do.
 async function renameVia(page: Page, ownSlug: string, targetSlug: string, name: string) {
   await page.goto(`/t/${ownSlug}/settings`);
   await page

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { test, expect } from "./fixtures";
 import { alertBox } from "./helpers";
+import { E2E_DATABASE_URL, E2E_SANDBOX_ADMIN_TOKEN, E2E_SANDBOX_ADMIN_URL } from "./stack";
 
 // "Try it now" in Chromium against the whole stack (web, worker, sandbox): no account needed.
 
@@ -98,4 +100,65 @@ test("one address may start only so many trials an hour, and is told why", async
 test("a trial cannot be started from another site", async ({ page }) => {
   const res = await page.request.post("/try", { maxRedirects: 0, headers: { origin: "https://attacker.example" } });
   expect(res.status()).toBe(403);
+});
+
+test("from the landing page to a finished, shared pod-kill run without an account; at expiry it is all gone", async ({ page, browser }) => {
+  await page.goto("/");
+  await page.getByRole("button", { name: "Try it now — no sign-up" }).click();
+  await page.waitForURL(/\/t\/trial-[a-z0-9-]+\/clusters/);
+  const slug = new URL(page.url()).pathname.split("/")[2]!;
+  const guide = page.getByRole("region", { name: "First experiment" });
+
+  // Step 1, from the guide: the pod-kill form on the trial's cluster.
+  await guide.getByRole("link", { name: "Open pod kill" }).click();
+  await page.waitForURL(/\/run\?action=pod-kill&cluster=/);
+  await page.getByLabel("Namespace").fill("shop");
+  await page.getByLabel("Label selector").fill("app=cart");
+  await page.getByLabel("Pods to kill per round").fill("1");
+  await page.getByRole("button", { name: "Plan" }).click();
+  await expect(page.getByText("Nothing has changed in the cluster yet.")).toBeVisible();
+  await page.getByRole("button", { name: "Start run" }).click();
+  await page.waitForURL(/\/runs\/c[a-z0-9]+$/);
+  const runId = new URL(page.url()).pathname.split("/").at(-1)!;
+  await expect(page.getByTestId("run-state")).toHaveText("succeeded", { timeout: 60_000 });
+
+  // The guide moved on; the visitor watches and opens the result.
+  await expect(guide.getByText("1 of 4 steps done.")).toBeVisible();
+  await guide.getByRole("button", { name: "Done, next step" }).click();
+  await expect(guide.getByText("2 of 4 steps done.")).toBeVisible();
+  await guide.getByRole("link", { name: "Open the result" }).click();
+  await expect(guide.getByText("3 of 4 steps done.")).toBeVisible();
+
+  // Step 4: share it (with the guest's session; the run page's share button is the API's).
+  const res = await page.request.post(`/api/v1/t/${slug}/runs/${runId}/share-links`, { data: { expiry: "1d" } });
+  expect(res.status()).toBe(201);
+  const url = new URL(((await res.json()) as { shareLink: { url: string } }).shareLink.url);
+  await page.reload();
+  await expect(guide.getByText("First experiment done")).toBeVisible();
+
+  // Anyone with the link sees the result, signed out.
+  const stranger = await browser.newContext();
+  const shared = await stranger.newPage();
+  await shared.goto(url.pathname);
+  await expect(shared.getByRole("heading", { level: 1 })).toContainText("succeeded");
+
+  // Expiry: the worker's trials.expire job (every minute) deletes the trial, its virtual
+  // cluster and its rows, and the link answers 404.
+  const client = new pg.Client({ connectionString: E2E_DATABASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ sandboxClusterId: string }>(
+      `SELECT c."sandboxClusterId" FROM "Cluster" c JOIN "Team" t ON t.id = c."teamId" WHERE t.slug = $1`,
+      [slug],
+    );
+    await client.query(`UPDATE "Team" SET "trialExpiresAt" = now() - interval '1 second' WHERE slug = $1`, [slug]);
+    await expect.poll(async () => (await shared.request.get(url.pathname)).status(), { timeout: 120_000, intervals: [2_000] }).toBe(404);
+    expect((await client.query(`SELECT 1 FROM "Team" WHERE slug = $1`, [slug])).rowCount).toBe(0);
+    expect((await client.query(`SELECT 1 FROM "Run" WHERE id = $1`, [runId])).rowCount).toBe(0);
+    const admin = await fetch(`${E2E_SANDBOX_ADMIN_URL}/clusters/${rows[0]!.sandboxClusterId}`, { headers: { authorization: `Bearer ${E2E_SANDBOX_ADMIN_TOKEN}` } });
+    expect(admin.status).toBe(404);
+  } finally {
+    await client.end();
+    await stranger.close();
+  }
 });

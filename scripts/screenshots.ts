@@ -45,7 +45,32 @@ const t = `/t/${slug}`;
 await shot("cluster", `${t}/clusters/${clusterId}`);
 await shot("pods", `${t}/clusters/${clusterId}/pods`);
 await shot("graph", `${t}/clusters/${clusterId}/graph`);
-await shot("run", `${t}/run?action=pod-kill&cluster=${clusterId}`);
 await shot("actions", `${t}/actions`);
+// A pod kill through the run page: the dry run, the finished run, and its shared page.
+if (await shot("run", `${t}/run?action=pod-kill&cluster=${clusterId}`)) {
+  await page.getByLabel("Namespace").fill("shop");
+  await page.getByLabel("Label selector").fill("app=cart");
+  await page.getByLabel("Pods to kill per round").fill("1");
+  await page.getByRole("button", { name: "Plan" }).click();
+  await page.getByText("Nothing has changed in the cluster yet.").waitFor();
+  await page.screenshot({ path: `${OUT}/plan.png`, fullPage: true });
+  console.log(`saved ${OUT}/plan.png (dry run of a pod kill)`);
+  await page.getByRole("button", { name: "Start run" }).click();
+  await page.waitForURL(/\/runs\/c[a-z0-9]+$/);
+  const runId = new URL(page.url()).pathname.split("/").at(-1)!;
+  await page.getByTestId("run-state").getByText("succeeded").waitFor({ timeout: 60_000 });
+  await page.reload();
+  await page.screenshot({ path: `${OUT}/result.png`, fullPage: true });
+  console.log(`saved ${OUT}/result.png (a finished pod kill)`);
+  const res = await page.request.post(`/api/v1/t/${slug}/runs/${runId}/share-links`, { data: { expiry: "7d" } });
+  if (res.status() === 201) {
+    const url = new URL(((await res.json()) as { shareLink: { url: string } }).shareLink.url);
+    const other = await browser.newPage({ baseURL: BASE, viewport: { width: 1280, height: 800 } });
+    await other.goto(url.pathname);
+    await other.screenshot({ path: `${OUT}/shared.png` });
+    console.log(`saved ${OUT}/shared.png (the shared result, signed out)`);
+    await other.close();
+  }
+}
 await shot("runs", `${t}/runs`);
 await browser.close();

@@ -22,7 +22,9 @@ export type {
 
 function createClient(): PrismaClient {
   const adapter = new PrismaPg({ connectionString: env().DATABASE_URL, max: 10 });
-  return new PrismaClient({ adapter });
+  // Prisma's defaults (2 s to get a connection, 5 s per transaction) turn a burst of load into
+  // failed requests; waiting a little longer for the pool is the better answer.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 20_000 } });
 }
 
 // One client per process; Next.js dev reloads modules, so the client is kept on globalThis

@@ -1,28 +1,25 @@
 import { Counter, Histogram } from "prom-client";
-import { registry } from "@/lib/metrics";
+import { registry, singleMetric } from "@/lib/metrics";
 import type { KubeCallEvent } from "./http-library";
 
-// Module reloads (Next.js dev) would register twice; reuse what the registry already has.
-const duration =
-  (registry.getSingleMetric("pystol_kube_request_duration_seconds") as Histogram<
-    "target" | "method" | "status"
-  >) ??
+const duration = singleMetric("pystol_kube_request_duration_seconds", () =>
   new Histogram({
     name: "pystol_kube_request_duration_seconds",
     help: "Kubernetes API request latency, by target kind, method and status class",
     labelNames: ["target", "method", "status"] as const,
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
-  });
+  }),
+);
 
-const errors =
-  (registry.getSingleMetric("pystol_kube_request_errors_total") as Counter<"target" | "code">) ??
+const errors = singleMetric("pystol_kube_request_errors_total", () =>
   new Counter({
     name: "pystol_kube_request_errors_total",
     help: "Kubernetes API requests that failed before or without an HTTP answer, or with 4xx/5xx",
     labelNames: ["target", "code"] as const,
     registers: [registry],
-  });
+  }),
+);
 
 /** The default `observe` hook of the guarded client: one place for API latency and errors. */
 export function recordKubeCall(e: KubeCallEvent): void {

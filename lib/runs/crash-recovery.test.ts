@@ -53,7 +53,8 @@ async function blockedDrain(c: Awaited<ReturnType<typeof h.createTestCluster>>) 
   return { run, node };
 }
 
-describe("crash recovery", () => {
+// Worker processes start slowly on a busy machine: the deadline is generous, the assertions are not.
+describe("crash recovery", { timeout: 180_000 }, () => {
   it("a run whose worker is SIGKILLed mid-drain is rolled back by another worker", async () => {
     const c = await h.createTestCluster(sb);
     const first = await worker();

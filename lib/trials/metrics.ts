@@ -1,13 +1,10 @@
 import { Gauge } from "prom-client";
 import { db } from "@/lib/db";
-import { registry } from "@/lib/metrics";
+import { registry, singleMetric } from "@/lib/metrics";
 import { countActiveTrials } from "./limits";
 
-const globalForTrials = globalThis as unknown as { pystolTrialsActive?: Gauge };
-
 /** Trials alive right now, counted in PostgreSQL whenever /metrics is scraped. */
-export const trialsActive: Gauge =
-  globalForTrials.pystolTrialsActive ??
+export const trialsActive = singleMetric("pystol_trials_active", () =>
   new Gauge({
     name: "pystol_trials_active",
     help: "Trials (anonymous \"Try it now\" teams) that have not expired",
@@ -15,5 +12,5 @@ export const trialsActive: Gauge =
     async collect() {
       this.set(await countActiveTrials(db));
     },
-  });
-globalForTrials.pystolTrialsActive = trialsActive;
+  }),
+);

@@ -13,6 +13,8 @@ const schema = z.object({
   TRIAL_MAX_OBJECTS: z.coerce.number().int().min(200).max(100_000).default(400),
   // Trials alive at the same time on the whole installation.
   TRIAL_MAX_ACTIVE: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  // Ready trial clusters the worker keeps in reserve (0: each trial creates its own).
+  TRIAL_POOL_SIZE: z.coerce.number().int().min(0).max(10_000).default(0),
 });
 
 export type TrialSettings = z.infer<typeof schema>;

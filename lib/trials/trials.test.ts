@@ -267,3 +267,25 @@ describe("the guided first experiment", () => {
     expect(await loadGuide(trial.userId, team.id)).toMatchObject({ dismissed: false, current: null });
   });
 });
+
+describe("the pool of ready trial clusters", () => {
+  it("hands a ready cluster to a new trial, one each when many start at once, and creates one when it is empty", async () => {
+    const { fillTrialPool, pooledClusterCount } = await import("./pool");
+    const before = await pooledClusterCount();
+    expect(await fillTrialPool(before + 3)).toBe(3);
+    expect(await pooledClusterCount()).toBe(before + 3);
+
+    const trials = await Promise.all([0, 1, 2].map(() => startTrial(meta())));
+    expect(await pooledClusterCount()).toBe(before);
+    expect(new Set(trials.map((t) => t.clusterId)).size).toBe(3);
+    for (const t of trials) {
+      const team = (await trialRows(t.teamSlug))!;
+      expect(team.clusters).toHaveLength(1);
+      expect(team.clusters[0]).toMatchObject({ id: t.clusterId, name: "demo-shop", status: "CONNECTED", createdById: t.userId });
+      expect(await db.auditEvent.findFirst({ where: { teamId: team.id, action: "trial.started" } })).toMatchObject({ data: { cluster: before > 0 ? expect.any(String) : "pool" } });
+    }
+    // Pool empty: the trial gets a cluster of its own.
+    const own = await startTrial(meta());
+    expect((await trialRows(own.teamSlug))!.clusters[0]).toMatchObject({ name: "demo-shop", status: "CONNECTED" });
+  });
+});

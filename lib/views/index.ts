@@ -22,4 +22,4 @@ export { recentRuns, runTargets, type RunTargets } from "./cluster-runs";
 export { PHASES, eventFiltersSchema, graphParamsSchema, parseParams, podFiltersSchema, type EventFilters, type GraphParams, type PodFilters } from "./view-filters";
 export { age, formatCpu, formatMem } from "./quantity";
 export { explainViewError } from "./explain-error";
-export { buildGraph, type GraphModel } from "./graph-model";
+export { buildGraph, type GraphItem, type GraphModel } from "./graph-model";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineJob } from "../define-job";
 import { QUEUES } from "../queues";
 
-/** Every minute: deletes the trials whose time ran out (lib/trials/expire-trials.ts). */
+/** Every minute: deletes the trials whose time ran out and refills the trial cluster pool (lib/trials). */
 export const trialsExpire = defineJob({
   name: "trials.expire",
   version: 1,

@@ -58,7 +58,7 @@ export async function waitForRun(runId: string, states: readonly RunState[] = PE
 }
 
 /** Polls a condition (cluster healing, a step recorded); same bound. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, bound = 30_000): Promise<T> {
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, bound = 60_000): Promise<T> {
   const until = Date.now() + bound;
   for (;;) {
     const v = await check();

@@ -13,6 +13,7 @@ import { formatDuration, formatTime } from "../run-format";
 import { readClusterNow } from "./cluster-now";
 import { LiveRun } from "./live-run";
 import { ObjectsAffected } from "./objects-affected";
+import { SharePanel } from "./_share/share-panel";
 
 export const metadata = { title: "Run" };
 
@@ -104,6 +105,7 @@ export default async function RunDetailPage({ params }: { params: Params }) {
           <Card title="Parameters">
             <pre className="overflow-auto text-xs">{JSON.stringify(run.params, null, 2)}</pre>
           </Card>
+          <SharePanel ctx={ctx} runId={run.id} />
         </aside>
       </div>
     </>

@@ -49,16 +49,18 @@ export async function memberAction(_prev: ActionResult | null, form: FormData): 
     return withTeamAction(slug, "team:delete", (ctx) =>
       refusals(async () => done(ctx, await transferOwnership(ctx, membershipId))),
     );
-  return withTeamAction(slug, "members:manage", (ctx) =>
-    refusals(async () =>
-      done(
-        ctx,
-        parsed.data.intent === "role"
-          ? await changeMemberRole(ctx, membershipId, parsed.data.role)
-          : await removeMember(ctx, membershipId),
-      ),
-    ),
+  if (parsed.data.intent === "role") {
+    const { role } = parsed.data;
+    return withTeamAction(slug, "members:manage", (ctx) =>
+      refusals(async () => done(ctx, await changeMemberRole(ctx, membershipId, role))),
+    );
+  }
+  // The removed member's row, and the form in it, go away: the page says what happened.
+  const result = await withTeamAction(slug, "members:manage", (ctx) =>
+    refusals(async () => done(ctx, await removeMember(ctx, membershipId))),
   );
+  if (result.ok) redirect(`/t/${slug}/settings/members?notice=removed`);
+  return result;
 }
 
 // Create an invitation link (owners and admins); its token is returned once, here.
@@ -88,12 +90,14 @@ export async function createInviteAction(
 export async function revokeInviteAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
   const parsed = z.object({ slug: slugField, inviteId: idSchema }).safeParse(Object.fromEntries(form));
   if (!parsed.success) return { ok: false, error: "Choose an invitation to revoke." };
-  return withTeamAction(parsed.data.slug, "members:manage", (ctx) =>
+  const result = await withTeamAction(parsed.data.slug, "members:manage", (ctx) =>
     refusals(async () => {
       await revokeInvite(ctx, parsed.data.inviteId);
       return done(ctx, "Invitation revoked: its link no longer works.");
     }),
   );
+  if (result.ok) redirect(`/t/${parsed.data.slug}/settings/members?notice=invite-revoked`);
+  return result;
 }
 
 // Leave the team (anyone but its last owner), then go to another team.

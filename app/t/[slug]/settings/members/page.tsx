@@ -18,8 +18,21 @@ const ROLE_HELP: Record<Role, string> = {
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-export default async function MembersPage({ params }: { params: Promise<{ slug: string }> }) {
+// What the last change did, when its form went away with it (a removed member's row).
+const NOTICES: Record<string, string> = {
+  removed: "The member was removed from the team and lost access at once.",
+  "invite-revoked": "Invitation revoked: its link no longer works.",
+};
+
+export default async function MembersPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const ctx = await requireTeamAccess((await params).slug, "team:read");
+  const notice = NOTICES[String((await searchParams).notice)];
   const canManage = roleAllows(ctx.role, "members:manage");
   const isOwner = ctx.role === "OWNER";
   const [members, invites] = await Promise.all([listMembers(ctx), canManage ? listOpenInvites(ctx) : []]);
@@ -30,6 +43,7 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
   const now = new Date();
   return (
     <div className="space-y-6">
+      {notice ? <Alert tone="green">{notice}</Alert> : null}
       <Table
         head={canManage ? ["Name", "Email", "Role", "Joined", "Manage"] : ["Name", "Email", "Role", "Joined"]}
       >

@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { ApiTokenError, createApiToken, createTokenSchema, revokeApiToken } from "@/lib/api-tokens";
 import { withTeamAction, type ActionResult } from "@/lib/tenancy";
@@ -44,7 +45,8 @@ export async function revokeTokenAction(_prev: ActionResult | null, form: FormDa
     .regex(/^[a-z0-9]{10,40}$/)
     .safeParse(form.get("tokenId"));
   if (!tokenId.success) return { ok: false, error: "Choose a token to revoke." };
-  return withTeamAction(slugField.parse(form.get("slug")), "tokens:manage", async (ctx) => {
+  const slug = slugField.parse(form.get("slug"));
+  const result = await withTeamAction(slug, "tokens:manage", async (ctx) => {
     try {
       const name = await revokeApiToken(ctx, tokenId.data);
       revalidatePath(`/t/${ctx.team.slug}/settings/tokens`);
@@ -54,4 +56,7 @@ export async function revokeTokenAction(_prev: ActionResult | null, form: FormDa
       throw err;
     }
   });
+  // The revoke form leaves the row with the token's life: the page says what happened.
+  if (result.ok) redirect(`/t/${slug}/settings/tokens?notice=revoked`);
+  return result;
 }

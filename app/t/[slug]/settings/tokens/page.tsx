@@ -6,7 +6,7 @@ import {
   listApiTokens,
   tokenStatus,
 } from "@/lib/api-tokens";
-import { Badge, Card, EmptyState, Table, Td } from "@/app/_components/ui";
+import { Alert, Badge, Card, EmptyState, Table, Td } from "@/app/_components/ui";
 import { CreateTokenForm, RevokeTokenForm } from "./token-forms";
 
 export const metadata = { title: "API tokens" };
@@ -14,12 +14,22 @@ export const metadata = { title: "API tokens" };
 const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "—");
 const STATUS_TONE = { active: "green", expired: "amber", revoked: "red" } as const;
 
-export default async function TokensPage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function TokensPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const ctx = await requireTeamAccess((await params).slug, "tokens:manage");
+  const revoked = (await searchParams).notice === "revoked";
   const tokens = await listApiTokens(ctx);
   const now = new Date();
   return (
     <div className="space-y-6">
+      {revoked ? (
+        <Alert tone="green">Token revoked: requests that use it are refused from now on.</Alert>
+      ) : null}
       <Card title="Create a token">
         <p className="mb-4 text-sm text-slate-600">
           For the <code>pystol</code> CLI and CI scripts: send it as <code>Authorization: Bearer …</code>. A

@@ -1,0 +1,50 @@
+import Link from "next/link";
+import { requireTeamAccess } from "@/lib/tenancy";
+import { requireViewCluster } from "@/lib/views";
+import { Badge } from "@/app/_components/ui";
+import { ClusterTabs, type ClusterTab } from "./_views/tabs";
+
+const STATUS_TONE = {
+  CONNECTED: "green",
+  PENDING: "slate",
+  UNREACHABLE: "red",
+  UNAUTHORIZED: "red",
+  ERROR: "red",
+} as const;
+
+// One cluster: its name and connection state, and the views as tabs. Each page checks access
+// again (layouts do not guard the pages below them on their own).
+export default async function ClusterLayout({ children, params }: { children: React.ReactNode; params: Promise<{ slug: string; clusterId: string }> }) {
+  const { slug, clusterId } = await params;
+  const ctx = await requireTeamAccess(slug, "clusters:read");
+  const cluster = await requireViewCluster(ctx, clusterId);
+  const base = `/t/${ctx.team.slug}/clusters/${cluster.id}`;
+  const tabs: ClusterTab[] = [
+    { href: base, label: "Overview" },
+    { href: `${base}/namespaces`, label: "Namespaces" },
+    { href: `${base}/nodes`, label: "Nodes" },
+    { href: `${base}/pods`, label: "Pods" },
+    { href: `${base}/events`, label: "Events" },
+    { href: `${base}/graph`, label: "Graph" },
+    { href: `${base}/settings`, label: "Settings" },
+  ];
+  return (
+    <>
+      <div className="mb-4">
+        <Link href={`/t/${ctx.team.slug}/clusters`} className="text-xs text-slate-500 hover:text-slate-800">
+          ← Clusters
+        </Link>
+        <div className="mt-1 flex flex-wrap items-center gap-3">
+          <h1 className="text-2xl font-semibold tracking-tight">{cluster.name}</h1>
+          <Badge tone={STATUS_TONE[cluster.status]}>{cluster.status.toLowerCase()}</Badge>
+          <span className="text-sm text-slate-500">
+            {cluster.kind === "SANDBOX" ? "Sandbox cluster" : (cluster.serverHost ?? "Kubeconfig")}
+            {cluster.kubernetesVersion ? ` · Kubernetes ${cluster.kubernetesVersion}` : ""}
+          </span>
+        </div>
+      </div>
+      <ClusterTabs tabs={tabs} />
+      {children}
+    </>
+  );
+}

@@ -1,0 +1,66 @@
+import { randomBytes } from "node:crypto";
+import { addSandboxCluster } from "@/lib/clusters";
+import { db, type Prisma } from "@/lib/db";
+import { createLogger } from "@/lib/log";
+import type { TeamContext } from "@/lib/tenancy";
+import { trialSettings } from "./settings";
+
+// Ready trial clusters, made ahead of time by the worker so that "Try it now" only moves one
+// to the new trial team instead of creating, seeding and checking it while the visitor waits.
+// They belong to a team nobody is a member of (its slug cannot come from slugify, which never
+// makes two dashes in a row), so no one can open them until they are handed out.
+const POOL_SLUG = "trial--pool";
+const log = createLogger("trials");
+
+async function poolTeam() {
+  return db.team.upsert({ where: { slug: POOL_SLUG }, create: { slug: POOL_SLUG, name: "Trial cluster pool" }, update: {}, select: { id: true, slug: true, name: true } });
+}
+
+/** Clusters waiting in the pool. */
+export async function pooledClusterCount(): Promise<number> {
+  return db.cluster.count({ where: { team: { slug: POOL_SLUG }, status: "CONNECTED" } });
+}
+
+/**
+ * Creates pool clusters until `target` wait there (TRIAL_POOL_SIZE by default); returns how
+ * many it made. It gives up for this time after a few failures (the next sweep tries again).
+ */
+export async function fillTrialPool(target = trialSettings().TRIAL_POOL_SIZE, concurrency = 2): Promise<number> {
+  const team = await poolTeam();
+  const missing = target - (await db.cluster.count({ where: { teamId: team.id } }));
+  if (missing <= 0) return 0;
+  const ctx: TeamContext = { team: { ...team, personal: false, isTrial: false }, role: "OWNER", user: null, tokenId: null };
+  let started = 0;
+  let made = 0;
+  let failures = 0;
+  const next = async (): Promise<void> => {
+    while (started < missing && failures < 3) {
+      started += 1;
+      try {
+        await addSandboxCluster(ctx, { name: `pooled-${randomBytes(6).toString("hex")}`, seed: "demo", limits: { maxObjects: trialSettings().TRIAL_MAX_OBJECTS } });
+        made += 1;
+      } catch (err) {
+        failures += 1;
+        log.warn({ err: err instanceof Error ? err.message : String(err) }, "a pool cluster could not be created");
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, missing) }, next));
+  return made;
+}
+
+/**
+ * Moves one ready pool cluster to the trial team, inside the caller's transaction; null when
+ * the pool is empty. SKIP LOCKED lets many starts at once each take a different cluster.
+ */
+export async function claimPooledCluster(tx: Prisma.TransactionClient, teamId: string, name: string, userId: string): Promise<string | null> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    UPDATE "Cluster" SET "teamId" = ${teamId}, "name" = ${name}, "createdById" = ${userId}, "updatedAt" = now()
+    WHERE "id" = (
+      SELECT c."id" FROM "Cluster" c JOIN "Team" t ON t."id" = c."teamId"
+      WHERE t."slug" = ${POOL_SLUG} AND c."status" = 'CONNECTED'
+      ORDER BY c."createdAt" LIMIT 1 FOR UPDATE OF c SKIP LOCKED
+    )
+    RETURNING "id"`;
+  return rows[0]?.id ?? null;
+}
