@@ -121,8 +121,8 @@ test("uploading a kubeconfig: pick a context, test it, connect, rename, delete; 
   // Connected: its settings page, with the production cluster's nodes and permissions.
   await expect(page).toHaveURL(new RegExp(`/t/${slug}/clusters/c[a-z0-9]+/settings$`));
   await expect(page.getByRole("heading", { level: 1 })).toContainText("production-cluster");
-  await expect(page.getByText("connected", { exact: true })).toBeVisible();
-  await expect(page.getByText(new URL(production.server).host)).toBeVisible();
+  await expect(page.getByTestId("connection-status")).toContainText("connected");
+  await expect(page.getByTestId("connection-server")).toHaveText(new URL(production.server).host);
   await expect(page.getByTestId("action-pod-kill")).toContainText("allowed");
   // A fresh account connects a kubeconfig in a handful of steps.
   expect(act.count).toBeLessThanOrEqual(6);
@@ -137,7 +137,8 @@ test("uploading a kubeconfig: pick a context, test it, connect, rename, delete; 
   await expect(alertBox(page).filter({ hasText: "Cluster renamed." })).toBeVisible();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Production");
 
-  await page.getByRole("link", { name: "All clusters" }).click();
+  await page.getByRole("navigation", { name: "Team" }).getByRole("link", { name: "Clusters" }).click();
+  await page.waitForURL(`**/t/${slug}/clusters`);
   const row = page.getByTestId("cluster-row").filter({ hasText: "Production" });
   await expect(row).toContainText(new URL(production.server).host);
   await expect(row).toContainText("connected");

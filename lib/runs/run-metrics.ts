@@ -2,20 +2,6 @@ import { Counter, Gauge, Histogram } from "prom-client";
 import { registry, singleMetric } from "@/lib/metrics";
 import { runQueue } from "./run-queue";
 
-// `next build` evaluates this module more than once in one process (page data collection);
-// the newest copy of each metric replaces the old one instead of failing to register.
-for (const name of [
-  "pystol_runs_requested_total",
-  "pystol_runs_finished_total",
-  "pystol_run_duration_seconds",
-  "pystol_run_step_duration_seconds",
-  "pystol_run_queue_wait_seconds",
-  "pystol_runs_recovered_total",
-  "pystol_kube_api_request_duration_seconds",
-  "pystol_kube_api_errors_total",
-  "pystol_run_queue_depth",
-]) registry.removeSingleMetric(name);
-
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 
 /** Run requests seen by the web side: queued, or refused with a reason code. */
