@@ -10,7 +10,8 @@ export type RefusalCode =
   | "missing-permissions"
   | "concurrency-limit"
   | "cluster-unreachable"
-  | "trial-limit";
+  | "trial-limit"
+  | "plan-changed";
 
 /** A run that must not start; nothing was changed in the cluster or recorded as a run. */
 export class RunRefusedError extends Error {

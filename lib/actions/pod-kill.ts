@@ -25,9 +25,9 @@ const params = z
 
 type Params = z.output<typeof params>;
 
-async function choose(kube: ActionContext["kube"], p: Params): Promise<Target[]> {
+async function choose(kube: ActionContext["kube"], p: Params, random?: () => number): Promise<Target[]> {
   const pods = await listLivePods(kube, p.namespace, p.labelSelector);
-  return pickRandom(pods, howMany(pods.length, p.count, p.percentage)).map(podTarget);
+  return pickRandom(pods, howMany(pods.length, p.count, p.percentage), random).map(podTarget);
 }
 
 async function killRound(ctx: ActionContext, p: Params, targets: Target[], round: number): Promise<string[]> {
@@ -55,7 +55,7 @@ export const podKill = defineAction({
   params,
   permissions: ["list pods", "delete pods"],
   async plan(ctx, p) {
-    const targets = await choose(ctx.kube, p);
+    const targets = await choose(ctx.kube, p, ctx.random);
     if (targets.length === 0) {
       throw new RunRefusedError("empty-selection", `No running pod in ${p.namespace} matches "${p.labelSelector}"`);
     }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
 import { RunRefusedError } from "./errors";
 import type { ActionKube, Target } from "./types";
@@ -21,6 +22,9 @@ export const podTarget = (pod: V1Pod): Target => ({
   name: pod.metadata?.name ?? "",
 });
 
+/** A target as one comparable string: kind/namespace/name. */
+export const targetKey = (t: Target): string => `${t.kind}/${t.namespace ?? ""}/${t.name}`;
+
 export const nodeTarget = (node: string): Target => ({ kind: "Node", name: node });
 
 /** How many of `total` a count or percentage means (at least one when anything matched). */
@@ -31,13 +35,37 @@ export function howMany(total: number, count?: number, percentage?: number): num
 }
 
 /** A random choice of n items (chaos should not always hit the first pod). */
-export function pickRandom<T>(items: readonly T[], n: number): T[] {
+export function pickRandom<T>(items: readonly T[], n: number, random: () => number = Math.random): T[] {
   const copy = [...items];
   for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
+    const j = Math.floor(random() * (i + 1));
     [copy[i], copy[j]] = [copy[j]!, copy[i]!];
   }
   return copy.slice(0, n);
+}
+
+/**
+ * A repeatable random sequence from a seed (sha256 of the seed drives an sfc32 generator):
+ * the same seed over the same objects makes the same choice, which is how a run
+ * hits exactly what its dry run showed.
+ */
+export function seededRandom(seed: string): () => number {
+  const h = createHash("sha256").update(seed).digest();
+  let a = h.readUInt32LE(0) | 1;
+  let b = h.readUInt32LE(4) | 1;
+  let c = h.readUInt32LE(8) | 1;
+  let d = h.readUInt32LE(12) | 1;
+  return () => {
+    // Small, fast and well distributed; not for secrets.
+    const t = (a + b) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    d = (d + 1) | 0;
+    const r = (t + d) | 0;
+    c = (c + r) | 0;
+    return (r >>> 0) / 4294967296;
+  };
 }
 
 /** Nodes named, or matching a label selector; refuses an unknown name or an empty match. */

@@ -61,6 +61,8 @@ export interface PlanContext {
   kube: ActionKube;
   /** The team's protected namespaces: plans leave their objects alone or refuse. */
   protectedNamespaces: ReadonlySet<string>;
+  /** Where random choices come from; seeded so that a run repeats its dry run's choice. */
+  random?: () => number;
 }
 
 /**

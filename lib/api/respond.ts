@@ -63,6 +63,7 @@ const REFUSAL_STATUS: Record<RefusalCode, number> = {
   "missing-permissions": 422,
   "concurrency-limit": 429,
   "trial-limit": 429,
+  "plan-changed": 409,
   "cluster-unreachable": 502,
 };
 

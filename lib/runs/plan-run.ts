@@ -7,7 +7,9 @@ import {
   needsConfirmation,
   protectedNamespaces,
   RunRefusedError,
+  seededRandom,
   statusOf,
+  targetKey,
   type ActionDefinition,
   type Plan,
 } from "@/lib/actions";
@@ -26,6 +28,13 @@ export const runRequestSchema = z.object({
   createdById: z.string().max(64).optional(),
   apiTokenId: z.string().max(64).optional(),
   scheduleId: z.string().max(64).optional(),
+  /** Seeds the plan's random choices: the same seed over the same objects chooses the same. */
+  planSeed: z.string().min(8).max(100).optional(),
+  /**
+   * The targets (targetKey) of the dry run the person confirmed; a run whose fresh plan differs
+   * is refused with "plan-changed" rather than hitting something they did not see.
+   */
+  expectedTargets: z.array(z.string().max(600)).max(10_000).optional(),
 });
 export type RunRequest = z.input<typeof runRequestSchema>;
 
@@ -62,12 +71,23 @@ export async function resolveRun(input: RunRequest): Promise<ResolvedRun> {
   let plan: Plan;
   try {
     const kube = await kubeForCluster(clusterRow);
-    plan = await action.plan({ kube, protectedNamespaces: protectedNamespaces(team) }, parsed.data);
+    const random = request.planSeed ? seededRandom(request.planSeed) : undefined;
+    plan = await action.plan({ kube, protectedNamespaces: protectedNamespaces(team), random }, parsed.data);
   } catch (err) {
     if (err instanceof RunRefusedError) throw err;
     const status = statusOf(err);
     if (status === 401 || status === 403) throw new RunRefusedError("missing-permissions", describeKubeError(err));
     throw new RunRefusedError("cluster-unreachable", `The cluster could not be read: ${describeKubeError(err)}`);
+  }
+  if (request.expectedTargets) {
+    const fresh = plan.targets.map(targetKey).sort();
+    const seen = [...request.expectedTargets].sort();
+    if (fresh.length !== seen.length || fresh.some((k, i) => k !== seen[i])) {
+      throw new RunRefusedError("plan-changed", "The cluster changed since the plan you confirmed: plan again to see what the run would hit", {
+        planned: seen,
+        now: fresh,
+      });
+    }
   }
   return { request, action, params: parsed.data, team, cluster: clusterRow, plan, needsConfirmation: needsConfirmation(plan, team) };
 }

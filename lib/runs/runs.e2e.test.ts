@@ -1,9 +1,9 @@
 import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RunRefusedError } from "@/lib/actions";
+import { RunRefusedError, targetKey } from "@/lib/actions";
 import { db } from "@/lib/db";
 import { closeProducerConnection } from "@/lib/queue";
-import { abortRun, closeRunEvents, closeRunQueue, haltTeam, startRun, subscribeRunEvents, type RunEvent } from "./index";
+import { abortRun, closeRunEvents, closeRunQueue, haltTeam, planRun, startRun, subscribeRunEvents, type RunEvent } from "./index";
 import { cordonedNodes, createTestCluster, eventually, startTestSandbox, waitForRun, type Sandbox, type TestCluster } from "./testing/harness";
 import { startRunWorker, type RunWorkerHandle } from "./worker";
 
@@ -66,6 +66,25 @@ describe("pod kill", () => {
     expect(await refusal(start("pod-kill", { namespace: "shop", labelSelector: "app=nothing-here" }))).toBe("empty-selection");
     expect(await refusal(start("pod-kill", { namespace: "shop", labelSelector: "" }))).toBe("invalid-params");
     expect(await db.run.count({ where: { teamId: c.teamId } })).toBe(before);
+  });
+
+  it("hits exactly the pods its dry run showed, and refuses once the cluster has changed", async () => {
+    const own = await createTestCluster(sb);
+    const base = { teamId: own.teamId, clusterId: own.clusterId, actionId: "pod-kill", params: { namespace: "shop", labelSelector: "app=frontend", count: 1 } };
+    const planSeed = "dry-run-seed-1";
+    const keys = (await planRun({ ...base, planSeed })).plan.targets.map(targetKey);
+    expect(keys).toHaveLength(1);
+    // One pod of several: the same seed chooses the same one every time.
+    expect((await runningPods("shop", "app=frontend")).length).toBeGreaterThan(2);
+    for (let i = 0; i < 5; i++) expect((await planRun({ ...base, planSeed })).plan.targets.map(targetKey)).toEqual(keys);
+
+    const before = await db.run.count({ where: { teamId: own.teamId } });
+    expect(await refusal(startRun({ ...base, planSeed, expectedTargets: ["Pod/shop/frontend-gone-since"] }))).toBe("plan-changed");
+    expect(await db.run.count({ where: { teamId: own.teamId } })).toBe(before);
+
+    const { run, plan } = await startRun({ ...base, planSeed, expectedTargets: keys });
+    expect(plan.targets.map(targetKey)).toEqual(keys);
+    expect((await waitForRun(run.id)).state).toBe("SUCCEEDED");
   });
 
   it("refuses a protected namespace, the blast radius and a missing confirmation", async () => {

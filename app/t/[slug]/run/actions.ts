@@ -2,7 +2,8 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { describeAction, getAction, RunRefusedError, type Plan } from "@/lib/actions";
+import { randomBytes } from "node:crypto";
+import { describeAction, getAction, RunRefusedError, targetKey, type Plan } from "@/lib/actions";
 import { recordAudit } from "@/lib/audit";
 import { planRun, startRun } from "@/lib/runs";
 import { withTeamAction, type ActionResult, type TeamContext } from "@/lib/tenancy";
@@ -14,6 +15,9 @@ export interface PlanView {
   needsConfirmation: boolean;
   actionId: string;
   clusterId: string;
+  /** Sent back with "Start run", so the run repeats this plan's choice or is refused. */
+  planSeed: string;
+  targetKeys: string[];
 }
 
 export type RunFormState = (ActionResult<PlanView> & { refused?: string }) | null;
@@ -24,7 +28,21 @@ const formSchema = z.object({
   clusterId: z.string().min(1, "Choose a cluster").max(64),
   actionId: z.string().min(1, "Choose an action").max(64),
   confirm: z.string().trim().max(100).optional(),
+  planSeed: z.string().min(8).max(100).optional(),
+  expectedTargets: z.string().max(1_000_000).optional(),
 });
+
+// The confirmed plan's targets, as the hidden field carries them (a JSON list of keys).
+const targetKeysSchema = z.array(z.string().max(600)).max(10_000);
+function parseExpected(raw: string | undefined): string[] | undefined {
+  if (!raw) return undefined;
+  try {
+    const parsed = targetKeysSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 const text = (form: FormData, name: string) => {
   const v = form.get(name);
@@ -49,7 +67,8 @@ async function audit(ctx: TeamContext, action: string, data: Record<string, stri
 // Plan (the dry run: nothing is written) or start a run; a start goes to the run's page.
 export async function planOrStartRun(_prev: RunFormState, form: FormData): Promise<RunFormState> {
   const own = { clusterId: text(form, "clusterId"), actionId: text(form, "actionId"), confirm: text(form, "confirm") };
-  const parsed = formSchema.safeParse({ slug: form.get("slug"), intent: form.get("intent"), ...own, confirm: own.confirm || undefined });
+  const pinned = { planSeed: text(form, "planSeed") || undefined, expectedTargets: form.get("expectedTargets") ?? undefined };
+  const parsed = formSchema.safeParse({ slug: form.get("slug"), intent: form.get("intent"), ...own, confirm: own.confirm || undefined, ...pinned });
   const action = parsed.success ? getAction(parsed.data.actionId) : undefined;
   const fields = action ? fieldsFromSchema(describeAction(action).paramsSchema) : [];
   const read = paramsFromForm(fields, form);
@@ -64,13 +83,15 @@ export async function planOrStartRun(_prev: RunFormState, form: FormData): Promi
     const { "": whole, ...perField } = byField;
     return { ok: false, error: whole?.join("; ") ?? "Check the highlighted parameters.", fieldErrors: prefixed(perField), values };
   }
-  const { slug, intent, clusterId, confirm } = parsed.data;
+  const { slug, intent, clusterId, confirm, planSeed } = parsed.data;
+  const expectedTargets = parseExpected(parsed.data.expectedTargets);
   return withTeamAction(slug, "runs:create", async (ctx) => {
     const request = { teamId: ctx.team.id, clusterId, actionId: action.id, params: read.params };
     if (intent === "plan") {
       try {
-        const { plan, needsConfirmation } = await planRun(request);
-        return { ok: true, data: { plan, needsConfirmation, actionId: action.id, clusterId } };
+        const seed = randomBytes(16).toString("base64url");
+        const { plan, needsConfirmation } = await planRun({ ...request, planSeed: seed });
+        return { ok: true, data: { plan, needsConfirmation, actionId: action.id, clusterId, planSeed: seed, targetKeys: plan.targets.map(targetKey) } };
       } catch (err) {
         if (!(err instanceof RunRefusedError)) throw err;
         return { ok: false, error: err.message, refused: err.code, values };
@@ -78,7 +99,7 @@ export async function planOrStartRun(_prev: RunFormState, form: FormData): Promi
     }
     let runId: string;
     try {
-      const { run, plan } = await startRun({ ...request, confirm, createdById: ctx.user?.id });
+      const { run, plan } = await startRun({ ...request, confirm, createdById: ctx.user?.id, planSeed, expectedTargets });
       runId = run.id;
       await audit(ctx, "run.started", { actionId: action.id, clusterId, targets: plan.targets.length }, run.id);
     } catch (err) {

@@ -125,6 +125,8 @@ export function RunForm({
         <Card title="Dry run">
           <div className="space-y-4">
             <PlanView plan={plan.plan} />
+            <input type="hidden" name="planSeed" value={plan.planSeed} />
+            <input type="hidden" name="expectedTargets" value={JSON.stringify(plan.targetKeys)} />
             {stale ? <Alert tone="amber">You changed the form since this plan: plan again before starting.</Alert> : null}
             {plan.needsConfirmation ? (
               <FormField
@@ -135,7 +137,7 @@ export function RunForm({
                 error={error?.fieldErrors?.confirm?.[0]}
               />
             ) : null}
-            <p className="text-xs text-slate-500">Nothing has changed in the cluster yet. Starting plans again and acts on what it finds then.</p>
+            <p className="text-xs text-slate-500">Nothing has changed in the cluster yet. Starting hits exactly these objects; if the cluster has changed since, the run is refused and you plan again.</p>
           </div>
         </Card>
       ) : null}
