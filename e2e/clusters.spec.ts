@@ -122,7 +122,7 @@ test("uploading a kubeconfig: pick a context, test it, connect, rename, delete; 
   await expect(page).toHaveURL(new RegExp(`/t/${slug}/clusters/c[a-z0-9]+/settings$`));
   await expect(page.getByRole("heading", { level: 1 })).toContainText("production-cluster");
   await expect(page.getByTestId("connection-status")).toContainText("connected");
-  await expect(page.getByTestId("connection-server")).toHaveText(new URL(production.server).host);
+  await expect(page.getByTestId("connection-server")).toContainText(new URL(production.server).host);
   await expect(page.getByTestId("action-pod-kill")).toContainText("allowed");
   // A fresh account connects a kubeconfig in a handful of steps.
   expect(act.count).toBeLessThanOrEqual(6);
