@@ -40,17 +40,16 @@ export default async function ClustersPage({ params }: { params: Promise<{ slug:
       <PageHeader
         title="Clusters"
         description="The Kubernetes clusters this team runs faults against."
-        actions={clusters.length > 0 ? actions : null}
+        // The buttons stay in the header whatever the list holds, so the sandbox button keeps
+        // its confirmation when the first cluster replaces the empty state.
+        actions={actions}
       />
       {clusters.length === 0 ? (
-        <EmptyState
-          title="No clusters yet"
-          action={canManage ? <div className="flex flex-wrap items-start justify-center gap-3">{actions}</div> : null}
-        >
+        <EmptyState title="No clusters yet">
           {canManage ? (
             <>
-              Start a private sandbox cluster with a demo application in one click, or upload the kubeconfig of a
-              cluster of your own. Every run then targets one of them.
+              Start a private sandbox cluster with a demo application in one click (Add a sandbox cluster, above),
+              or connect a cluster of your own with its kubeconfig. Every run then targets one of them.
             </>
           ) : (
             <>This team has no clusters yet. An owner or admin can connect one.</>

@@ -1,10 +1,9 @@
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { actionAccess } from "@/lib/clusters";
 import { db } from "@/lib/db";
 import { roleAllows } from "@/lib/rbac/permissions";
 import { requireTeamAccess, scoped } from "@/lib/tenancy";
-import { Card, PageHeader } from "@/app/_components/ui";
+import { Card } from "@/app/_components/ui";
 import { ActionAccessTable } from "../../_kubeconfig/action-access-table";
 import { KubeconfigForm } from "../../_kubeconfig/kubeconfig-form";
 import { StatusBadge, formatCheckedAt } from "../../status-badge";
@@ -39,26 +38,19 @@ export default async function ClusterSettingsPage({ params }: { params: Promise<
   const target = { slug: ctx.team.slug, clusterId: cluster.id };
   const access = actionAccess(cluster.permissions);
   const sandbox = cluster.kind === "SANDBOX";
+  // The cluster's name, status and tabs come from the [clusterId] layout above this page.
   return (
     <>
-      <PageHeader
-        title={`${cluster.name} · settings`}
-        description={
-          <Link href={`/t/${ctx.team.slug}/clusters`} className="text-brand-700 hover:underline">
-            All clusters
-          </Link>
-        }
-      />
       <div className="space-y-6">
         <Card title="Connection">
           <dl className="grid gap-4 text-sm sm:grid-cols-3">
-            <Detail label="Status">
+            <Detail label="Status" testId="connection-status">
               <StatusBadge status={cluster.status} />
               {cluster.status !== "CONNECTED" && cluster.statusMessage ? (
                 <span className="mt-1 block text-xs text-slate-600">{cluster.statusMessage}</span>
               ) : null}
             </Detail>
-            <Detail label="Server">{sandbox ? "Pystol sandbox" : (cluster.serverHost ?? "—")}</Detail>
+            <Detail label="Server" testId="connection-server">{sandbox ? "Pystol sandbox" : (cluster.serverHost ?? "—")}</Detail>
             <Detail label="Context">{sandbox ? "—" : (cluster.contextName ?? "—")}</Detail>
             <Detail label="Kubernetes version">{cluster.kubernetesVersion ?? "—"}</Detail>
             <Detail label="Nodes">{cluster.nodeCount ?? "—"}</Detail>
@@ -110,9 +102,9 @@ export default async function ClusterSettingsPage({ params }: { params: Promise<
   );
 }
 
-function Detail({ label, children }: { label: string; children: React.ReactNode }) {
+function Detail({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
-    <div>
+    <div data-testid={testId}>
       <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
       <dd className="mt-1 font-medium">{children}</dd>
     </div>
