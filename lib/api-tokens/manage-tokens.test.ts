@@ -26,11 +26,9 @@ async function status(p: Promise<unknown>): Promise<number | "ok"> {
 
 describe("API tokens", () => {
   beforeAll(async () => {
-    [owner, admin, other] = await Promise.all([
-      testAccount("Olga"),
-      testAccount("Adam"),
-      testAccount("Other"),
-    ]);
+    owner = await testAccount("Olga");
+    admin = await testAccount("Adam");
+    other = await testAccount("Other");
     await addMember(owner.teamSlug, admin, "ADMIN");
   });
   afterAll(() => db.$disconnect());

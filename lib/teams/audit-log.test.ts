@@ -7,11 +7,9 @@ let owner: TestUser, admin: TestUser, other: TestUser;
 
 describe("the audit log's filters and pages", () => {
   beforeAll(async () => {
-    [owner, admin, other] = await Promise.all([
-      testAccount("Olga"),
-      testAccount("Adam"),
-      testAccount("Other"),
-    ]);
+    owner = await testAccount("Olga");
+    admin = await testAccount("Adam");
+    other = await testAccount("Other");
     await addMember(owner.teamSlug, admin, "ADMIN");
     const team = await db.team.findUniqueOrThrow({ where: { slug: owner.teamSlug } });
     const rows = Array.from({ length: AUDIT_PAGE_SIZE + 5 }, (_, i) => ({

@@ -25,11 +25,9 @@ async function refusal(p: Promise<unknown>): Promise<string> {
 
 describe("invitation links", () => {
   beforeEach(async () => {
-    [owner, admin, guest] = await Promise.all([
-      testAccount("Olga"),
-      testAccount("Adam"),
-      testAccount("Gina"),
-    ]);
+    owner = await testAccount("Olga");
+    admin = await testAccount("Adam");
+    guest = await testAccount("Gina");
     slug = owner.teamSlug;
     await addMember(slug, admin, "ADMIN");
   });
@@ -107,7 +105,8 @@ describe("invitation links", () => {
 
   it("two people racing for one link: exactly one joins", async () => {
     const { token } = await createInvite(await contextOf(owner, slug), { role: "MEMBER", expiresInDays: 1 });
-    const [a, b] = await Promise.all([testAccount("A"), testAccount("B")]);
+    const a = await testAccount("A");
+    const b = await testAccount("B");
     const results = await Promise.allSettled([acceptInvite(a, token), acceptInvite(b, token)]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(await db.membership.count({ where: { team: { slug }, userId: { in: [a.id, b.id] } } })).toBe(1);

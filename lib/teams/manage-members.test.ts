@@ -26,12 +26,10 @@ async function refusal(p: Promise<unknown>): Promise<string> {
 describe("membership changes", () => {
   beforeEach(async () => {
     owner = await testAccount("Olga Owner");
-    [admin, member, viewer, outsider] = await Promise.all([
-      testAccount("Adam Admin"),
-      testAccount("Mia Member"),
-      testAccount("Vic Viewer"),
-      testAccount("Otto Outsider"),
-    ]);
+    admin = await testAccount("Adam Admin");
+    member = await testAccount("Mia Member");
+    viewer = await testAccount("Vic Viewer");
+    outsider = await testAccount("Otto Outsider");
     slug = owner.teamSlug;
     await addMember(slug, admin, "ADMIN");
     await addMember(slug, member, "MEMBER");
