@@ -45,10 +45,14 @@ export async function memberAction(_prev: ActionResult | null, form: FormData): 
   const parsed = memberSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return { ok: false, error: "Choose a member and what to do." };
   const { intent, slug, membershipId } = parsed.data;
-  if (intent === "transfer")
-    return withTeamAction(slug, "team:delete", (ctx) =>
+  if (intent === "transfer") {
+    // The transfer form goes away with the former owner's role: the page says what happened.
+    const result = await withTeamAction(slug, "team:delete", (ctx) =>
       refusals(async () => done(ctx, await transferOwnership(ctx, membershipId))),
     );
+    if (result.ok) redirect(`/t/${slug}/settings/members?notice=transferred&to=${encodeURIComponent(membershipId)}`);
+    return result;
+  }
   if (parsed.data.intent === "role") {
     const { role } = parsed.data;
     return withTeamAction(slug, "members:manage", (ctx) =>

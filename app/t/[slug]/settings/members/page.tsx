@@ -32,7 +32,7 @@ export default async function MembersPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const ctx = await requireTeamAccess((await params).slug, "team:read");
-  const notice = NOTICES[String((await searchParams).notice)];
+  const query = await searchParams;
   const canManage = roleAllows(ctx.role, "members:manage");
   const isOwner = ctx.role === "OWNER";
   const [members, invites] = await Promise.all([listMembers(ctx), canManage ? listOpenInvites(ctx) : []]);
@@ -41,6 +41,8 @@ export default async function MembersPage({
     .filter((r) => isOwner || r !== "OWNER")
     .map((r) => ({ value: r, label: ROLE_LABELS[r] }));
   const now = new Date();
+  const newOwner = query.notice === "transferred" ? members.find((m) => m.id === query.to && m.role === "OWNER") : undefined;
+  const notice = newOwner ? `${newOwner.user.name} now owns the team; you are an admin.` : NOTICES[String(query.notice)];
   return (
     <div className="space-y-6">
       {notice ? <Alert tone="green">{notice}</Alert> : null}
