@@ -1,7 +1,7 @@
 import { requireTeamAccess } from "@/lib/tenancy";
 import { roleAllows } from "@/lib/rbac/permissions";
 import { PageHeader } from "@/app/_components/ui";
-import { SettingsTabs, type Tab } from "./tabs";
+import { Tabs, type Tab } from "@/app/_components/tabs";
 
 // Settings: tabs for the sub-pages the member's role may open; each page checks again.
 export default async function SettingsLayout({
@@ -25,7 +25,7 @@ export default async function SettingsLayout({
         title="Settings"
         description="The team's name, its members, API tokens and the record of what happened."
       />
-      <SettingsTabs tabs={tabs} />
+      <Tabs label="Settings" tabs={tabs} />
       {children}
     </>
   );

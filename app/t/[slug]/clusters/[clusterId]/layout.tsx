@@ -2,7 +2,7 @@ import Link from "next/link";
 import { requireTeamAccess } from "@/lib/tenancy";
 import { requireViewCluster } from "@/lib/views";
 import { Badge } from "@/app/_components/ui";
-import { ClusterTabs, type ClusterTab } from "./_views/tabs";
+import { Tabs, type Tab } from "@/app/_components/tabs";
 
 const STATUS_TONE = {
   CONNECTED: "green",
@@ -19,7 +19,7 @@ export default async function ClusterLayout({ children, params }: { children: Re
   const ctx = await requireTeamAccess(slug, "clusters:read");
   const cluster = await requireViewCluster(ctx, clusterId);
   const base = `/t/${ctx.team.slug}/clusters/${cluster.id}`;
-  const tabs: ClusterTab[] = [
+  const tabs: Tab[] = [
     { href: base, label: "Overview" },
     { href: `${base}/namespaces`, label: "Namespaces" },
     { href: `${base}/nodes`, label: "Nodes" },
@@ -43,7 +43,7 @@ export default async function ClusterLayout({ children, params }: { children: Re
           </span>
         </div>
       </div>
-      <ClusterTabs tabs={tabs} />
+      <Tabs label="Cluster" tabs={tabs} />
       {children}
     </>
   );

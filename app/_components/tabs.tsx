@@ -5,11 +5,14 @@ import { usePathname } from "next/navigation";
 
 export type Tab = { href: string; label: string };
 
-/** The sub-pages of Settings as tabs; the current one is marked for screen readers too. */
-export function SettingsTabs({ tabs }: { tabs: Tab[] }) {
+/**
+ * Sub-pages as tabs (a cluster's views, Settings); the first is active only on its exact path,
+ * and the current one is marked for screen readers too.
+ */
+export function Tabs({ label, tabs }: { label: string; tabs: Tab[] }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Settings" className="mb-6 flex gap-1 border-b border-slate-200">
+    <nav aria-label={label} className="mb-6 flex flex-wrap gap-1 border-b border-slate-200">
       {tabs.map((t, i) => {
         const active = i === 0 ? pathname === t.href : pathname.startsWith(t.href);
         return (
