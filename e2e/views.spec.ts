@@ -1,12 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
-import pg from "pg";
+import { PatchStrategy, setHeaderOptions, type AppsV1Api, type CoreV1Api } from "@kubernetes/client-node";
 import type { Page } from "@playwright/test";
 import { parseKubeconfig, sealKubeconfig } from "@/lib/kube";
-import { SandboxAdminClient } from "@/lib/sandbox/admin-client";
 import { expect as baseExpect, test } from "./fixtures";
 import { newAccount, signUp } from "./helpers";
-import { E2E_DATABASE_URL, E2E_SANDBOX_ADMIN_TOKEN, E2E_SANDBOX_ADMIN_URL } from "./stack";
+import { kubeClients, sandboxAdmin, sql } from "./seed";
 
 // The cluster views against a real sandbox cluster seeded with the demo shop. The cluster row
 // is written straight into the database (connecting through the UI is tested elsewhere); the
@@ -23,18 +21,7 @@ const expect = baseExpect.configure({ timeout: 60_000 });
 // Checks retried with Refresh until the sandbox has settled.
 const quick = baseExpect.configure({ timeout: 5_000 });
 
-const admin = () => new SandboxAdminClient(E2E_SANDBOX_ADMIN_URL, E2E_SANDBOX_ADMIN_TOKEN);
 const id = () => `clv${randomBytes(10).toString("hex")}`;
-
-async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
-  const client = new pg.Client({ connectionString: E2E_DATABASE_URL });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 interface TestCluster {
   base: string;
@@ -46,7 +33,7 @@ interface TestCluster {
 
 /** A team's sandbox cluster with the demo shop (or a kubeconfig cluster with the given token). */
 async function addCluster(slug: string, opts: { kind?: "SANDBOX" | "KUBECONFIG"; token?: string; sandboxId?: string } = {}): Promise<TestCluster> {
-  const created = opts.sandboxId ? null : await admin().createCluster({ seed: "demo" });
+  const created = opts.sandboxId ? null : await sandboxAdmin().createCluster({ seed: "demo" });
   const sandboxId = opts.sandboxId ?? created!.id;
   const [team] = await sql<{ id: string }>(`SELECT id FROM "Team" WHERE slug = $1`, [slug]);
   const clusterId = id();
@@ -67,9 +54,8 @@ async function addCluster(slug: string, opts: { kind?: "SANDBOX" | "KUBECONFIG";
     );
   }
   // A cluster row pointing at a virtual cluster that is gone has no client to test with.
-  const kc = new KubeConfig();
-  kc.loadFromString(created?.kubeconfig ?? (await admin().createCluster({ seed: "empty" })).kubeconfig);
-  return { base: `/t/${slug}/clusters/${clusterId}`, clusterId, teamId: team!.id, core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api) };
+  const { core, apps } = kubeClients(created?.kubeconfig ?? (await sandboxAdmin().createCluster({ seed: "empty" })).kubeconfig);
+  return { base: `/t/${slug}/clusters/${clusterId}`, clusterId, teamId: team!.id, core, apps };
 }
 
 async function refresh(page: Page) {
@@ -323,8 +309,8 @@ test("an unreachable cluster and an expired credential are explained on the page
     await expect(page.getByTestId("view-problem")).toContainText("Upload a fresh kubeconfig");
   }
 
-  const gone = await admin().createCluster({ seed: "empty" });
-  await admin().deleteCluster(gone.id);
+  const gone = await sandboxAdmin().createCluster({ seed: "empty" });
+  await sandboxAdmin().deleteCluster(gone.id);
   const orphan = await addCluster(slug, { sandboxId: gone.id });
   for (const p of ["", "/pods", "/graph"]) {
     const res = await page.goto(`${orphan.base}${p}`);
