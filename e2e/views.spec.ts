@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { PatchStrategy, setHeaderOptions, type AppsV1Api, type CoreV1Api } from "@kubernetes/client-node";
 import type { Page } from "@playwright/test";
 import { parseKubeconfig, sealKubeconfig } from "@/lib/kube";
+import type { CreateClusterRequest } from "@/lib/sandbox/admin-client";
 import { expect as baseExpect, test } from "./fixtures";
 import { newAccount, signUp } from "./helpers";
 import { kubeClients, sandboxAdmin, sql } from "./seed";
@@ -32,8 +33,11 @@ interface TestCluster {
 }
 
 /** A team's sandbox cluster with the demo shop (or a kubeconfig cluster with the given token). */
-async function addCluster(slug: string, opts: { kind?: "SANDBOX" | "KUBECONFIG"; token?: string; sandboxId?: string } = {}): Promise<TestCluster> {
-  const created = opts.sandboxId ? null : await sandboxAdmin().createCluster({ seed: "demo" });
+async function addCluster(
+  slug: string,
+  opts: { kind?: "SANDBOX" | "KUBECONFIG"; token?: string; sandboxId?: string; access?: CreateClusterRequest["access"] } = {},
+): Promise<TestCluster> {
+  const created = opts.sandboxId ? null : await sandboxAdmin().createCluster({ seed: "demo", access: opts.access });
   const sandboxId = opts.sandboxId ?? created!.id;
   const [team] = await sql<{ id: string }>(`SELECT id FROM "Team" WHERE slug = $1`, [slug]);
   const clusterId = id();
@@ -318,4 +322,20 @@ test("an unreachable cluster and an expired credential are explained on the page
     await expect(page.getByTestId("view-problem")).toContainText("could not be reached");
   }
   await expect(page.getByText(/127\.0\.0\.1|6444|Bearer/)).toHaveCount(0);
+});
+
+test("credentials that may not list events, and a cluster without metrics.k8s.io, are explained on the page", async ({ page }) => {
+  const slug = await signUp(page, newAccount("Frances Allen"));
+  const narrow = await addCluster(slug, { kind: "KUBECONFIG", access: { deny: ["events"], metricsServer: false } });
+  const res = await page.goto(`${narrow.base}/events`);
+  expect(res?.status()).toBe(200);
+  await expect(page.getByTestId("view-problem")).toContainText("The credentials may not read the events");
+  await expect(page.getByTestId("view-problem")).toContainText("Grant the credentials list access");
+
+  // The overview draws what it can read and says plainly why live usage is missing.
+  await page.goto(narrow.base);
+  await expect(page.getByText("7 / 7")).toBeVisible();
+  await expect(page.getByTestId("usage-note")).toContainText("does not serve metrics.k8s.io");
+  await expect(page.getByText("used now (metrics.k8s.io)")).toHaveCount(0);
+  await expect(page.getByTestId("view-problem")).toHaveCount(0);
 });

@@ -3,6 +3,7 @@ import os from "node:os";
 import { AppsV1Api, CoreV1Api, KubeConfig, PolicyV1Api } from "@kubernetes/client-node";
 import { db, type Run, type RunState } from "@/lib/db";
 import { SandboxAdminClient, startSandboxServer, type SandboxServer } from "@/lib/sandbox";
+import type { CreateClusterRequest } from "@/lib/sandbox/admin-client";
 import { closeProducerConnection } from "@/lib/queue";
 import { closeRunEvents } from "../run-events";
 import { closeRunQueue } from "../run-queue";
@@ -33,9 +34,13 @@ export interface TestCluster {
   policy: PolicyV1Api;
 }
 
-/** A team with a demo sandbox cluster; team settings may be overridden. */
-export async function createTestCluster(sb: Pick<Sandbox, "admin">, team: { blastRadiusLimit?: number; confirmThreshold?: number; maxConcurrentRuns?: number } = {}): Promise<TestCluster> {
-  const created = await sb.admin.createCluster({ seed: "demo" });
+/** A team with a demo sandbox cluster; team settings and the virtual cluster's access may be overridden. */
+export async function createTestCluster(
+  sb: Pick<Sandbox, "admin">,
+  team: { blastRadiusLimit?: number; confirmThreshold?: number; maxConcurrentRuns?: number } = {},
+  access?: CreateClusterRequest["access"],
+): Promise<TestCluster> {
+  const created = await sb.admin.createCluster({ seed: "demo", access });
   const slug = `t-${randomBytes(6).toString("hex")}`;
   const row = await db.team.create({ data: { slug, name: slug, maxConcurrentRuns: 50, ...team } });
   const cluster = await db.cluster.create({ data: { teamId: row.id, name: "sandbox", kind: "SANDBOX", sandboxClusterId: created.id, status: "CONNECTED" } });
