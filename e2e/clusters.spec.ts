@@ -1,14 +1,14 @@
 import type { Page } from "@playwright/test";
 import { stringify, parse } from "yaml";
-import { SandboxAdminClient, type CreatedCluster } from "../lib/sandbox/admin-client";
+import type { CreatedCluster } from "../lib/sandbox/admin-client";
 import { expect, test } from "./fixtures";
 import { alertBox, newAccount, signUp } from "./helpers";
-import { E2E_SANDBOX_ADMIN_TOKEN, E2E_SANDBOX_ADMIN_URL } from "./stack";
+import { sandboxAdmin } from "./seed";
 
 // Connecting clusters as a person does it: the one-click sandbox, a kubeconfig upload with a
 // context choice, a refused exec plugin, rename and delete. The stack allowlists 127.0.0.1, so
 // the sandbox's own kubeconfigs pass the address rules as a user's cluster would.
-const admin = new SandboxAdminClient(E2E_SANDBOX_ADMIN_URL, E2E_SANDBOX_ADMIN_TOKEN);
+const admin = sandboxAdmin();
 
 /** Counts what a person does (clicks, files chosen, options picked): the flow must stay short. */
 function steps(page: Page) {

@@ -1,7 +1,7 @@
 import type { APIRequestContext, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { alertBox, newAccount, signUp, teamApiRoutes, teamPages } from "./helpers";
-import { countFor, insertApiToken, setRole, type TeamRole } from "./team-db";
+import { countFor, createApiToken, setRole, type TeamRole } from "./seed";
 import { secondBrowser } from "./team-pages";
 
 // The role matrix at run time: every page and API route of a team (read from the app
@@ -100,9 +100,9 @@ test("every page and API route answers each role as its permissions say, and out
 
   // API tokens: another team's token answers 404 everywhere; a read token changes nothing.
   const { context: api } = await secondBrowser(browser, "10.253.0.100");
-  const foreign = await insertApiToken(outsiderSlug, outsiderAccount.email, ["read", "run"]);
-  const readOnly = await insertApiToken(slug, owner.email, ["read"]);
-  const viewerRun = await insertApiToken(slug, emails.VIEWER, ["read", "run"]);
+  const foreign = await createApiToken(outsiderSlug, outsiderAccount.email, ["read", "run"]);
+  const readOnly = await createApiToken(slug, owner.email, ["read"]);
+  const viewerRun = await createApiToken(slug, emails.VIEWER, ["read", "run"]);
   for (const route of routes) {
     const url = `/api/v1/t/${slug}${route}`;
     await Promise.all([

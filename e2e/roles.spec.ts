@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { alertBox, newAccount, signUp, teamPages } from "./helpers";
-import { setRole } from "./team-db";
+import { setRole } from "./seed";
 
 // Alice gets a role in Bob's team directly in the database (invitations are tested through
 // the UI in teams.spec.ts), then the test checks what each role may open and do.

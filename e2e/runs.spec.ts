@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { alertBox, newAccount, signUp } from "./helpers";
-import { addSandboxClusterFor } from "./sandbox-cluster";
+import { addSandboxCluster } from "./seed";
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -10,8 +10,8 @@ test.describe.configure({ timeout: 240_000 });
 async function setUp(page: Page, name: string) {
   const account = newAccount(name);
   const slug = await signUp(page, account);
-  const sandbox = await addSandboxClusterFor(slug, account.email);
-  return { slug, ...sandbox };
+  const { core } = await addSandboxCluster(page, slug);
+  return { slug, core };
 }
 
 const livePods = async (core: Awaited<ReturnType<typeof setUp>>["core"], ns: string, selector: string) =>

@@ -3,7 +3,7 @@ import { mkdtempSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "./fixtures";
-import { expireShareLink, seedApiToken, seedSandboxCluster } from "./api-seed";
+import { addSandboxCluster, createApiToken, expireShareLink } from "./seed";
 import { newAccount, signUp } from "./helpers";
 
 // The REST API, the pystol CLI (as a child process, the way a CI script runs it) and shared
@@ -36,8 +36,8 @@ function runCli(configFile: string, args: string[], extraEnv: Record<string, str
 test("the CLI runs actions with --wait and its exit code says the outcome; share links open signed out", async ({ page, browser, baseURL }) => {
   const account = newAccount("Cli Person");
   const slug = await signUp(page, account);
-  const sandbox = await seedSandboxCluster(slug, "demo");
-  const token = await seedApiToken(slug, account.email, ["run"]);
+  const sandbox = await addSandboxCluster(page, slug);
+  const token = await createApiToken(slug, account.email, ["run"]);
   const config = path.join(mkdtempSync(path.join(os.tmpdir(), "pystol-cli-")), "config.json");
 
   // login stores the server, team and token in a file only its owner can read.
@@ -48,24 +48,24 @@ test("the CLI runs actions with --wait and its exit code says the outcome; share
 
   const clusters = await cli(config, ["clusters", "--json"]);
   expect(clusters.code, clusters.stderr).toBe(0);
-  expect(JSON.parse(clusters.stdout)).toEqual([expect.objectContaining({ name: "demo", kind: "SANDBOX" })]);
+  expect(JSON.parse(clusters.stdout)).toEqual([expect.objectContaining({ name: "sandbox", kind: "SANDBOX" })]);
   const actions = await cli(config, ["actions"]);
   expect(actions.stdout).toMatch(/pod-kill\s+Kill pods/);
 
   // Success: exit 0, progress streamed, the run recorded as succeeded.
-  const ok = await cli(config, ["run", "pod-kill", "--cluster", "demo", "--param", "namespace=shop", "--param", "labelSelector=app=cart", "--param", "count=1", "--wait", "--json"]);
+  const ok = await cli(config, ["run", "pod-kill", "--cluster", "sandbox", "--param", "namespace=shop", "--param", "labelSelector=app=cart", "--param", "count=1", "--wait", "--json"]);
   expect(ok.code, ok.stderr).toBe(0);
   const okRun = JSON.parse(ok.stdout) as { run: { id: string; state: string } };
   expect(okRun.run.state).toBe("SUCCEEDED");
   expect(ok.stderr).toMatch(/state: succeeded/);
 
   // Failure in the cluster (the job exits 3): exit 1.
-  const failed = await cli(config, ["run", "job", "--cluster", "demo", "--params-json", '{"image":"busybox:1.36","command":["sh","-c","echo broken; exit 3"],"timeoutSeconds":30}', "--wait"]);
+  const failed = await cli(config, ["run", "job", "--cluster", "sandbox", "--params-json", '{"image":"busybox:1.36","command":["sh","-c","echo broken; exit 3"],"timeoutSeconds":30}', "--wait"]);
   expect(failed.code, failed.stdout + failed.stderr).toBe(1);
   expect(failed.stdout).toMatch(/Run \S+ failed/);
 
   // Refused before anything happens (protected namespace), and an unknown cluster: exit 3.
-  const refused = await cli(config, ["run", "pod-kill", "--cluster", "demo", "--param", "namespace=kube-system", "--param", "labelSelector=app=coredns", "--wait"]);
+  const refused = await cli(config, ["run", "pod-kill", "--cluster", "sandbox", "--param", "namespace=kube-system", "--param", "labelSelector=app=coredns", "--wait"]);
   expect(refused.code).toBe(3);
   expect(refused.stderr).toContain("protected_namespace");
   const unknown = await cli(config, ["run", "pod-kill", "--cluster", "nowhere", "--param", "namespace=shop", "--param", "labelSelector=app=cart", "--wait"]);
@@ -73,11 +73,11 @@ test("the CLI runs actions with --wait and its exit code says the outcome; share
   expect(unknown.stderr).toContain('No cluster "nowhere"');
   // Wrong usage: exit 2; a read-only token from the environment (CI) may list but not run.
   expect((await cli(config, ["run", "pod-kill"])).code).toBe(2);
-  const readToken = await seedApiToken(slug, account.email, ["read"]);
+  const readToken = await createApiToken(slug, account.email, ["read"]);
   const ciEnv = { PYSTOL_SERVER: baseURL!, PYSTOL_TEAM: slug, PYSTOL_TOKEN: readToken };
   const noFile = path.join(os.tmpdir(), "pystol-no-such-config.json");
   expect((await cli(noFile, ["runs", "ls", "--json"], ciEnv)).code).toBe(0);
-  const denied = await cli(noFile, ["run", "pod-kill", "--cluster", "demo", "--param", "namespace=shop", "--param", "labelSelector=app=cart"], ciEnv);
+  const denied = await cli(noFile, ["run", "pod-kill", "--cluster", "sandbox", "--param", "namespace=shop", "--param", "labelSelector=app=cart"], ciEnv);
   expect(denied.code).toBe(3);
   expect(denied.stderr).toContain("forbidden");
 

@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
-import pg from "pg";
+import { PatchStrategy, setHeaderOptions, type AppsV1Api, type CoreV1Api } from "@kubernetes/client-node";
 import type { Page } from "@playwright/test";
 import { parseKubeconfig, sealKubeconfig } from "@/lib/kube";
-import { SandboxAdminClient } from "@/lib/sandbox/admin-client";
+import type { CreateClusterRequest } from "@/lib/sandbox/admin-client";
 import { expect as baseExpect, test } from "./fixtures";
 import { newAccount, signUp } from "./helpers";
-import { E2E_DATABASE_URL, E2E_SANDBOX_ADMIN_TOKEN, E2E_SANDBOX_ADMIN_URL } from "./stack";
+import { kubeClients, sandboxAdmin, sql } from "./seed";
 
 // The cluster views against a real sandbox cluster seeded with the demo shop. The cluster row
 // is written straight into the database (connecting through the UI is tested elsewhere); the
@@ -23,18 +22,7 @@ const expect = baseExpect.configure({ timeout: 60_000 });
 // Checks retried with Refresh until the sandbox has settled.
 const quick = baseExpect.configure({ timeout: 5_000 });
 
-const admin = () => new SandboxAdminClient(E2E_SANDBOX_ADMIN_URL, E2E_SANDBOX_ADMIN_TOKEN);
 const id = () => `clv${randomBytes(10).toString("hex")}`;
-
-async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
-  const client = new pg.Client({ connectionString: E2E_DATABASE_URL });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 interface TestCluster {
   base: string;
@@ -45,8 +33,11 @@ interface TestCluster {
 }
 
 /** A team's sandbox cluster with the demo shop (or a kubeconfig cluster with the given token). */
-async function addCluster(slug: string, opts: { kind?: "SANDBOX" | "KUBECONFIG"; token?: string; sandboxId?: string } = {}): Promise<TestCluster> {
-  const created = opts.sandboxId ? null : await admin().createCluster({ seed: "demo" });
+async function addCluster(
+  slug: string,
+  opts: { kind?: "SANDBOX" | "KUBECONFIG"; token?: string; sandboxId?: string; access?: CreateClusterRequest["access"] } = {},
+): Promise<TestCluster> {
+  const created = opts.sandboxId ? null : await sandboxAdmin().createCluster({ seed: "demo", access: opts.access });
   const sandboxId = opts.sandboxId ?? created!.id;
   const [team] = await sql<{ id: string }>(`SELECT id FROM "Team" WHERE slug = $1`, [slug]);
   const clusterId = id();
@@ -67,9 +58,8 @@ async function addCluster(slug: string, opts: { kind?: "SANDBOX" | "KUBECONFIG";
     );
   }
   // A cluster row pointing at a virtual cluster that is gone has no client to test with.
-  const kc = new KubeConfig();
-  kc.loadFromString(created?.kubeconfig ?? (await admin().createCluster({ seed: "empty" })).kubeconfig);
-  return { base: `/t/${slug}/clusters/${clusterId}`, clusterId, teamId: team!.id, core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api) };
+  const { core, apps } = kubeClients(created?.kubeconfig ?? (await sandboxAdmin().createCluster({ seed: "empty" })).kubeconfig);
+  return { base: `/t/${slug}/clusters/${clusterId}`, clusterId, teamId: team!.id, core, apps };
 }
 
 async function refresh(page: Page) {
@@ -323,8 +313,8 @@ test("an unreachable cluster and an expired credential are explained on the page
     await expect(page.getByTestId("view-problem")).toContainText("Upload a fresh kubeconfig");
   }
 
-  const gone = await admin().createCluster({ seed: "empty" });
-  await admin().deleteCluster(gone.id);
+  const gone = await sandboxAdmin().createCluster({ seed: "empty" });
+  await sandboxAdmin().deleteCluster(gone.id);
   const orphan = await addCluster(slug, { sandboxId: gone.id });
   for (const p of ["", "/pods", "/graph"]) {
     const res = await page.goto(`${orphan.base}${p}`);
@@ -332,4 +322,20 @@ test("an unreachable cluster and an expired credential are explained on the page
     await expect(page.getByTestId("view-problem")).toContainText("could not be reached");
   }
   await expect(page.getByText(/127\.0\.0\.1|6444|Bearer/)).toHaveCount(0);
+});
+
+test("credentials that may not list events, and a cluster without metrics.k8s.io, are explained on the page", async ({ page }) => {
+  const slug = await signUp(page, newAccount("Frances Allen"));
+  const narrow = await addCluster(slug, { kind: "KUBECONFIG", access: { deny: ["events"], metricsServer: false } });
+  const res = await page.goto(`${narrow.base}/events`);
+  expect(res?.status()).toBe(200);
+  await expect(page.getByTestId("view-problem")).toContainText("The credentials may not read the events");
+  await expect(page.getByTestId("view-problem")).toContainText("Grant the credentials list access");
+
+  // The overview draws what it can read and says plainly why live usage is missing.
+  await page.goto(narrow.base);
+  await expect(page.getByText("7 / 7")).toBeVisible();
+  await expect(page.getByTestId("usage-note")).toContainText("does not serve metrics.k8s.io");
+  await expect(page.getByText("used now (metrics.k8s.io)")).toHaveCount(0);
+  await expect(page.getByTestId("view-problem")).toHaveCount(0);
 });

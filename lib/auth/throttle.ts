@@ -45,6 +45,6 @@ export const SIGNIN_PER_EMAIL: Limit = { bucket: "signin:email", max: 5, windowS
 export const SIGNUP_PER_IP: Limit = { bucket: "signup:ip", max: 10, windowSeconds: 3600 };
 
 /** The message shown when a limit is hit, e.g. "Too many sign-in attempts. Try again in 42 seconds." */
-export function throttleMessage(seconds: number, what: "sign-in" | "sign-up" = "sign-in"): string {
+export function throttleMessage(seconds: number, what: "sign-in" | "sign-up" | "connection test" = "sign-in"): string {
   return `Too many ${what} attempts. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`;
 }

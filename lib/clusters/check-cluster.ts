@@ -2,6 +2,18 @@ import { db, type Cluster, type ClusterStatus, type Prisma } from "@/lib/db";
 import { KubeAccessError, probeCluster, type ClusterProbe } from "@/lib/kube";
 import { clientForCluster } from "./cluster-client";
 
+/** The columns a successful probe fills in. */
+export function probeColumns(probe: ClusterProbe) {
+  return {
+    status: "CONNECTED" as const,
+    statusMessage: null,
+    kubernetesVersion: probe.version,
+    nodeCount: probe.nodeCount,
+    permissions: probe.permissions,
+    lastCheckedAt: new Date(),
+  };
+}
+
 export type ClusterCheck = { ok: true; probe: ClusterProbe } | { ok: false; status: ClusterStatus; message: string };
 
 /** Status of a cluster from a failed access: the message is safe to show (no secrets). */
@@ -29,14 +41,7 @@ export async function checkCluster(cluster: Cluster): Promise<ClusterCheck> {
     result = { ok: false, ...failureStatus(err) };
   }
   const data: Prisma.ClusterUpdateInput = result.ok
-    ? {
-        status: "CONNECTED",
-        statusMessage: null,
-        kubernetesVersion: result.probe.version,
-        nodeCount: result.probe.nodeCount,
-        permissions: result.probe.permissions,
-        lastCheckedAt: new Date(),
-      }
+    ? probeColumns(result.probe)
     : { status: result.status, statusMessage: result.message, lastCheckedAt: new Date() };
   // updateMany with the team keeps this write inside the tenancy rule even here.
   await db.cluster.updateMany({ where: { id: cluster.id, teamId: cluster.teamId }, data });

@@ -3,19 +3,9 @@ import { db, type Cluster } from "@/lib/db";
 import { sealKubeconfig, serverHostOf, type ClusterProbe, type ValidatedKubeconfig } from "@/lib/kube";
 import { scoped, type TeamContext } from "@/lib/tenancy";
 import { forgetClusterClients } from "./cluster-client";
+import { probeColumns } from "./check-cluster";
 import { ClusterError } from "./cluster-error";
-
-/** The columns a successful probe fills in. */
-function probeColumns(probe: ClusterProbe) {
-  return {
-    status: "CONNECTED" as const,
-    statusMessage: null,
-    kubernetesVersion: probe.version,
-    nodeCount: probe.nodeCount,
-    permissions: probe.permissions,
-    lastCheckedAt: new Date(),
-  };
-}
+import { assertClusterNameFree, saveCheckedCluster, withUniqueName } from "./save-cluster";
 
 /** The columns that hold a kubeconfig: sealed, never in plaintext. */
 function credentialColumns(config: ValidatedKubeconfig) {
@@ -27,12 +17,6 @@ function credentialColumns(config: ValidatedKubeconfig) {
     contextName: config.contextName,
   };
 }
-
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === "P2002";
-}
-
-const nameTaken = (name: string) => new ClusterError("name-taken", `This team already has a cluster named "${name}"`);
 
 /**
  * Stores a kubeconfig cluster whose connection was just tested: the reduced config sealed
@@ -46,38 +30,14 @@ export async function connectCluster(
   if (ctx.team.isTrial) {
     throw new ClusterError("trial-limit", "A trial uses its sandbox cluster only. Keep the trial as an account to connect your own cluster.");
   }
-  const taken = await db.cluster.findFirst({ where: { ...scoped(ctx), name: input.name }, select: { id: true } });
-  if (taken) throw nameTaken(input.name);
-  try {
-    return await db.$transaction(async (tx) => {
-      const row = await tx.cluster.create({
-        data: {
-          teamId: ctx.team.id,
-          name: input.name,
-          kind: "KUBECONFIG",
-          createdById: ctx.user?.id ?? null,
-          ...credentialColumns(input.config),
-          ...probeColumns(input.probe),
-        },
-      });
-      await recordAudit(
-        {
-          action: "cluster.create",
-          teamId: ctx.team.id,
-          actorUserId: ctx.user?.id ?? null,
-          actorTokenId: ctx.tokenId,
-          targetType: "cluster",
-          targetId: row.id,
-          data: { name: row.name, kind: "KUBECONFIG", serverHost: row.serverHost, context: row.contextName },
-        },
-        tx,
-      );
-      return row;
-    });
-  } catch (err) {
-    if (isUniqueViolation(err)) throw nameTaken(input.name);
-    throw err;
-  }
+  await assertClusterNameFree(ctx, input.name);
+  return saveCheckedCluster(ctx, {
+    name: input.name,
+    kind: "KUBECONFIG",
+    columns: credentialColumns(input.config),
+    probe: input.probe,
+    audit: { serverHost: serverHostOf(input.config), context: input.config.contextName },
+  });
 }
 
 /** Replaces a kubeconfig cluster's credentials (rotation) with a newly tested kubeconfig. */
@@ -117,10 +77,9 @@ export async function replaceClusterCredentials(
 export async function renameCluster(ctx: TeamContext, clusterId: string, name: string): Promise<void> {
   const cluster = await findTeamCluster(ctx, clusterId);
   if (cluster.name === name) return;
-  const taken = await db.cluster.findFirst({ where: { ...scoped(ctx), name, NOT: { id: cluster.id } }, select: { id: true } });
-  if (taken) throw nameTaken(name);
-  try {
-    await db.$transaction(async (tx) => {
+  await assertClusterNameFree(ctx, name, cluster.id);
+  await withUniqueName(name, () =>
+    db.$transaction(async (tx) => {
       await tx.cluster.updateMany({ where: { ...scoped(ctx), id: cluster.id }, data: { name } });
       await recordAudit(
         {
@@ -134,11 +93,8 @@ export async function renameCluster(ctx: TeamContext, clusterId: string, name: s
         },
         tx,
       );
-    });
-  } catch (err) {
-    if (isUniqueViolation(err)) throw nameTaken(name);
-    throw err;
-  }
+    }),
+  );
 }
 
 /** The team's cluster with this id, or ClusterError("not-found") (another team's id too). */

@@ -6,7 +6,7 @@ export { addSandboxCluster, deleteCluster, nextSandboxName, virtualClusterName }
 export { ClusterError } from "./cluster-error";
 export { sandboxAdmin } from "./sandbox-admin";
 export { inspectKubeconfig, type InspectResult, type KubeconfigRefusal } from "./inspect-kubeconfig";
-export { testConnection } from "./test-connection";
+export { CONNECTION_TESTS_PER_TEAM, CONNECTION_TESTS_PER_USER, limitConnectionTests, testConnection } from "./test-connection";
 export { connectCluster, replaceClusterCredentials, renameCluster, findTeamCluster } from "./connect-cluster";
 export { recheckCluster } from "./recheck-cluster";
 export { actionAccess, type ActionAccess } from "./action-access";

@@ -2,10 +2,10 @@ import { recordAudit } from "@/lib/audit";
 import { db, type Cluster } from "@/lib/db";
 import { scoped, type TeamContext } from "@/lib/tenancy";
 import type { CreateClusterRequest } from "@/lib/sandbox/admin-client";
-import { checkCluster } from "./check-cluster";
 import { ClusterError } from "./cluster-error";
 import { forgetClusterClients } from "./cluster-client";
 import { sandboxAdmin } from "./sandbox-admin";
+import { assertClusterNameFree, saveCheckedCluster } from "./save-cluster";
 
 /**
  * "Add a sandbox cluster": a private virtual cluster in the sandbox, seeded with the demo
@@ -21,43 +21,15 @@ export async function addSandboxCluster(
   if (ctx.team.isTrial && (await db.cluster.count({ where: scoped(ctx) })) > 0) {
     throw new ClusterError("trial-limit", "A trial has one sandbox cluster. Keep the trial as an account to add more.");
   }
-  const taken = await db.cluster.findFirst({ where: { ...scoped(ctx), name: input.name }, select: { id: true } });
-  if (taken) throw new ClusterError("name-taken", `This team already has a cluster named "${input.name}"`);
+  await assertClusterNameFree(ctx, input.name);
   const virtual = await admin.createCluster({ name: virtualClusterName(ctx.team.slug, input.name), seed: input.seed ?? "demo", limits: input.limits });
-  let cluster: Cluster;
-  try {
-    cluster = await db.$transaction(async (tx) => {
-      const row = await tx.cluster.create({
-        data: {
-          teamId: ctx.team.id,
-          name: input.name,
-          kind: "SANDBOX",
-          sandboxClusterId: virtual.id,
-          serverHost: "sandbox",
-          createdById: ctx.user?.id ?? null,
-        },
-      });
-      await recordAudit(
-        {
-          action: "cluster.create",
-          teamId: ctx.team.id,
-          actorUserId: ctx.user?.id ?? null,
-          actorTokenId: ctx.tokenId,
-          targetType: "cluster",
-          targetId: row.id,
-          data: { name: row.name, kind: "SANDBOX" },
-        },
-        tx,
-      );
-      return row;
-    });
-  } catch (err) {
+  return saveCheckedCluster(ctx, {
+    name: input.name,
+    kind: "SANDBOX",
+    columns: { sandboxClusterId: virtual.id, serverHost: "sandbox" },
     // The row did not land: the virtual cluster must not outlive it.
-    await admin.deleteCluster(virtual.id).catch(() => undefined);
-    throw err;
-  }
-  await checkCluster(cluster);
-  return (await db.cluster.findFirst({ where: { ...scoped(ctx), id: cluster.id } })) ?? cluster;
+    onRefused: () => admin.deleteCluster(virtual.id),
+  });
 }
 
 /** The sandbox's name for a team's cluster: a DNS label (the sandbox refuses anything else). */

@@ -1,33 +1,21 @@
-import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { closeProducerConnection, producerConnection } from "@/lib/queue";
-import { abortRun, closeRunEvents, closeRunQueue, runChannel, runEventStream, startRun, type StreamEvent } from "./index";
-import { createTestCluster, eventually, startTestSandbox, waitForRun, type Sandbox, type TestCluster } from "./testing/harness";
-import { startRunWorker, type RunWorkerHandle } from "./worker";
+import { producerConnection } from "@/lib/queue";
+import { abortRun, runChannel, runEventStream, startRun, type StreamEvent } from "./index";
+import { createTestCluster, eventually, startRunStack, waitForRun, type RunStack, type TestCluster } from "./testing/harness";
 
 // The SSE stream of a run against the real stack: PostgreSQL, Redis pub/sub, a run worker and
 // the sandbox cluster.
 process.env.RUN_HEARTBEAT_MS = "200";
 
-let sb: Sandbox;
+let stack: RunStack;
 let c: TestCluster;
-let worker: RunWorkerHandle;
 
 beforeAll(async () => {
-  sb = await startTestSandbox();
-  c = await createTestCluster(sb);
-  worker = startRunWorker({ workerId: `${os.hostname()}:${process.pid}:stream-test` });
+  stack = await startRunStack("stream-test");
+  c = stack.cluster;
 });
-
-afterAll(async () => {
-  await worker.close();
-  await closeRunQueue();
-  await closeRunEvents();
-  await closeProducerConnection();
-  await sb.server.close();
-  await db.$disconnect();
-});
+afterAll(() => stack.close());
 
 /** Reads SSE frames from the stream until `until` says stop or the stream ends. */
 async function readEvents(stream: ReadableStream<Uint8Array>, until: (e: StreamEvent, all: StreamEvent[]) => boolean = () => false) {
@@ -107,7 +95,7 @@ describe("runEventStream", () => {
   });
 
   it("tells nothing about another team's run: the stream ends at once", async () => {
-    const other = await createTestCluster(sb);
+    const other = await createTestCluster(stack.sandbox);
     const { run } = await startRun({ teamId: c.teamId, clusterId: c.clusterId, actionId: "pod-kill", params: { namespace: "shop", labelSelector: "app=ads" } });
     const seen = await readEvents(runEventStream(other.teamId, run.id));
     expect(seen.ended).toBe(true);

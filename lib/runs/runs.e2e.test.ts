@@ -1,11 +1,8 @@
-import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunRefusedError, targetKey } from "@/lib/actions";
 import { db } from "@/lib/db";
-import { closeProducerConnection } from "@/lib/queue";
-import { abortRun, closeRunEvents, closeRunQueue, haltTeam, planRun, startRun, subscribeRunEvents, type RunEvent } from "./index";
-import { cordonedNodes, createTestCluster, eventually, startTestSandbox, waitForRun, type Sandbox, type TestCluster } from "./testing/harness";
-import { startRunWorker, type RunWorkerHandle } from "./worker";
+import { abortRun, haltTeam, planRun, startRun, subscribeRunEvents, type RunEvent } from "./index";
+import { cordonedNodes, createTestCluster, eventually, startRunStack, waitForRun, type RunStack, type TestCluster } from "./testing/harness";
 
 // Every action end to end: startRun as the web app calls it, the runs queue in Redis, a run
 // worker, PostgreSQL, and the sandbox cluster with the demo shop. No mocks.
@@ -13,24 +10,14 @@ process.env.RUN_HEARTBEAT_MS = "200";
 process.env.RUN_STALE_MS = "2000";
 process.env.RUN_SWEEP_MS = "500";
 
-let sb: Sandbox;
+let stack: RunStack;
 let c: TestCluster;
-let worker: RunWorkerHandle;
 
 beforeAll(async () => {
-  sb = await startTestSandbox();
-  c = await createTestCluster(sb);
-  worker = startRunWorker({ workerId: `${os.hostname()}:${process.pid}:test` });
+  stack = await startRunStack("test");
+  c = stack.cluster;
 });
-
-afterAll(async () => {
-  await worker.close();
-  await closeRunQueue();
-  await closeRunEvents();
-  await closeProducerConnection();
-  await sb.server.close();
-  await db.$disconnect();
-});
+afterAll(() => stack.close());
 
 const start = (actionId: string, params: unknown, extra: { confirm?: string; cluster?: TestCluster } = {}) =>
   startRun({ teamId: (extra.cluster ?? c).teamId, clusterId: (extra.cluster ?? c).clusterId, actionId, params, confirm: extra.confirm });
@@ -69,7 +56,7 @@ describe("pod kill", () => {
   });
 
   it("hits exactly the pods its dry run showed, and refuses once the cluster has changed", async () => {
-    const own = await createTestCluster(sb);
+    const own = await createTestCluster(stack.sandbox);
     const base = { teamId: own.teamId, clusterId: own.clusterId, actionId: "pod-kill", params: { namespace: "shop", labelSelector: "app=frontend", count: 1 } };
     const planSeed = "dry-run-seed-1";
     const keys = (await planRun({ ...base, planSeed })).plan.targets.map(targetKey);
@@ -89,7 +76,7 @@ describe("pod kill", () => {
 
   it("refuses a protected namespace, the blast radius and a missing confirmation", async () => {
     expect(await refusal(start("pod-kill", { namespace: "kube-system", labelSelector: "app=coredns" }))).toBe("protected-namespace");
-    const small = await createTestCluster(sb, { blastRadiusLimit: 2, confirmThreshold: 1 });
+    const small = await createTestCluster(stack.sandbox, { blastRadiusLimit: 2, confirmThreshold: 1 });
     expect(await refusal(start("pod-kill", { namespace: "shop", labelSelector: "app=frontend", percentage: 100 }, { cluster: small }))).toBe("blast-radius");
     expect(await refusal(start("pod-kill", { namespace: "shop", labelSelector: "app=frontend", count: 2 }, { cluster: small }))).toBe("confirmation-required");
     const { run } = await start("pod-kill", { namespace: "shop", labelSelector: "app=frontend", count: 2 }, { cluster: small, confirm: "pod-kill" });
@@ -97,14 +84,14 @@ describe("pod kill", () => {
   });
 
   it("refuses when the cluster's credentials may not delete pods", async () => {
-    const limited = await createTestCluster(sb);
+    const limited = await createTestCluster(stack.sandbox);
     await db.cluster.update({ where: { id: limited.clusterId }, data: { permissions: { "list pods": true, "delete pods": false } } });
     expect(await refusal(start("pod-kill", { namespace: "shop", labelSelector: "app=cart" }, { cluster: limited }))).toBe("missing-permissions");
   });
 
   it("refuses an unreachable cluster cleanly", async () => {
-    const gone = await createTestCluster(sb);
-    await sb.admin.deleteCluster(gone.sandboxId);
+    const gone = await createTestCluster(stack.sandbox);
+    await stack.sandbox.admin.deleteCluster(gone.sandboxId);
     expect(await refusal(start("pod-kill", { namespace: "shop", labelSelector: "app=cart" }, { cluster: gone }))).toBe("cluster-unreachable");
   });
 });

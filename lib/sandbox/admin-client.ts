@@ -21,6 +21,12 @@ export interface CreateClusterRequest {
   name?: string;
   seed?: "demo" | "empty" | { nodes: number; pods: number };
   limits?: { maxObjects?: number };
+  /**
+   * A narrower token than the default administrator: `deny` lists resources ("events", "pods",
+   * "deployments.apps") answered with 403 and denied by access reviews; `metricsServer: false`
+   * leaves metrics.k8s.io out, as on a cluster without metrics-server.
+   */
+  access?: { deny?: string[]; metricsServer?: boolean };
 }
 
 /** A typed client of the sandbox admin interface (internal network only). */

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SandboxAdminClient } from "./admin-client";
+import { raw } from "./conformance/raw";
 import { POD } from "./resources";
 import { startSandboxServer } from "./server";
 
@@ -29,6 +30,33 @@ describe("admin interface", () => {
       expect(await metrics.text()).toContain("sandbox_clusters 1");
       await admin.deleteCluster(c.id);
       expect(await admin.listClusters()).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("creates a cluster with a narrower token: denied resources answer 403, and no metrics.k8s.io", async () => {
+    const s = await startSandboxServer({ port: 0, adminPort: 0, dataDir: null });
+    try {
+      const c = await new SandboxAdminClient(s.adminUrl, s.adminToken).createCluster({ seed: "demo", access: { deny: ["events"], metricsServer: false } });
+      const get = (p: string) => raw(`${c.server}${p}`, s.caPem, c.token, "GET");
+      const events = await get("/api/v1/namespaces/shop/events");
+      expect(events.status).toBe(403);
+      expect(events.json).toMatchObject({ reason: "Forbidden", message: expect.stringContaining('cannot list resource "events" in API group "" in the namespace "shop"') });
+      expect((await get("/api/v1/pods")).status).toBe(200);
+      expect((await get("/apis/metrics.k8s.io/v1beta1/nodes")).status).toBe(404);
+      const groups = ((await get("/apis")).json as { groups: { name: string }[] }).groups.map((g) => g.name);
+      expect(groups).toContain("apps");
+      expect(groups).not.toContain("metrics.k8s.io");
+      // Access reviews answer as the 403s do, so a permission probe sees the narrower token.
+      const review = async (resource: string) => {
+        const body = JSON.stringify({ spec: { resourceAttributes: { verb: "list", resource } } });
+        const res = await raw(`${c.server}/apis/authorization.k8s.io/v1/selfsubjectaccessreviews`, s.caPem, c.token, "POST", body);
+        return (res.json as { status: { allowed: boolean } }).status.allowed;
+      };
+      expect(await review("events")).toBe(false);
+      expect(await review("pods")).toBe(true);
+      await expect(new SandboxAdminClient(s.adminUrl, s.adminToken).createCluster({ access: { deny: ["../x"] } })).rejects.toThrow(/400/);
     } finally {
       await s.close();
     }

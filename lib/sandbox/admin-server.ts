@@ -17,6 +17,12 @@ export const createClusterSchema = z.object({
     ])
     .optional(),
   limits: z.object({ maxObjects: z.number().int().min(10).max(1_000_000).optional() }).optional(),
+  access: z
+    .object({
+      deny: z.array(z.string().regex(/^[a-z0-9]+(\.[a-z0-9.-]+)?$/).max(253)).max(100).optional(),
+      metricsServer: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export const networkSchema = z.object({

@@ -16,6 +16,10 @@ export interface ClusterOptions {
   events: boolean;
   /** Delay before a crashed container of a restartPolicy=Always pod is started again. */
   restartBackoffMs: number;
+  /** Resources ("events", "pods", "deployments.apps") the token may not use: 403, as RBAC would say. */
+  deniedResources: string[];
+  /** Whether metrics.k8s.io is served (false: a cluster without metrics-server). */
+  metricsServer: boolean;
 }
 
 export const DEFAULT_OPTIONS: ClusterOptions = {
@@ -25,6 +29,8 @@ export const DEFAULT_OPTIONS: ClusterOptions = {
   maxObjects: 250_000,
   events: true,
   restartBackoffMs: 10_000,
+  deniedResources: [],
+  metricsServer: true,
 };
 
 /** What the API handlers and the controllers need of a virtual cluster. */

@@ -11,6 +11,8 @@ export interface CreateClusterInput {
   name?: string;
   seed?: Seed;
   limits?: { maxObjects?: number };
+  /** A narrower token: resources it may not use, and whether metrics.k8s.io is served. */
+  access?: { deny?: string[]; metricsServer?: boolean };
   options?: Partial<ClusterOptions>;
 }
 
@@ -45,6 +47,8 @@ export class ClusterManager {
     const large = typeof seed === "object";
     const opts: Partial<ClusterOptions> = { ...this.defaults, ...input.options };
     if (input.limits?.maxObjects) opts.maxObjects = input.limits.maxObjects;
+    if (input.access?.deny) opts.deniedResources = input.access.deny;
+    if (input.access?.metricsServer !== undefined) opts.metricsServer = input.access.metricsServer;
     if (large) {
       opts.events = false;
       opts.maxObjects = Math.max(opts.maxObjects ?? 0, seed.pods * 2 + seed.nodes * 2 + 50_000);

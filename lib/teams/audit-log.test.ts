@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { AUDIT_PAGE_SIZE, listAuditEvents, parseAuditFilter, auditFilterChoices } from "@/lib/teams";
-import { addMember, contextOf, testAccount, type TestUser } from "./test-helpers";
+import { contextOf, testTeam, type TestUser } from "./test-helpers";
 
 let owner: TestUser, admin: TestUser, other: TestUser;
 
 describe("the audit log's filters and pages", () => {
   beforeAll(async () => {
-    owner = await testAccount("Olga");
-    admin = await testAccount("Adam");
-    other = await testAccount("Other");
-    await addMember(owner.teamSlug, admin, "ADMIN");
+    ({ users: [owner, admin, other] } = await testTeam("Olga", ["Adam", "ADMIN"], ["Other", null]));
     const team = await db.team.findUniqueOrThrow({ where: { slug: owner.teamSlug } });
     const rows = Array.from({ length: AUDIT_PAGE_SIZE + 5 }, (_, i) => ({
       teamId: team.id,

@@ -7,29 +7,15 @@ import {
   listOpenInvites,
   previewInvite,
   revokeInvite,
-  TeamRuleError,
 } from "@/lib/teams";
-import { addMember, auditActions, contextOf, roleIn, testAccount, type TestUser } from "./test-helpers";
+import { auditActions, contextOf, roleIn, teamRuleRefusal, testAccount, testTeam, type TestUser } from "./test-helpers";
 
 let owner: TestUser, admin: TestUser, guest: TestUser;
 let slug: string;
 
-async function refusal(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TeamRuleError);
-  return (err as TeamRuleError).message;
-}
-
 describe("invitation links", () => {
   beforeEach(async () => {
-    owner = await testAccount("Olga");
-    admin = await testAccount("Adam");
-    guest = await testAccount("Gina");
-    slug = owner.teamSlug;
-    await addMember(slug, admin, "ADMIN");
+    ({ slug, users: [owner, admin, guest] } = await testTeam("Olga", ["Adam", "ADMIN"], ["Gina", null]));
   });
   afterAll(() => db.$disconnect());
 
@@ -50,7 +36,7 @@ describe("invitation links", () => {
     expect(await previewInvite(token)).toMatchObject({ status: "used" });
     // One use only: a second person with the same link is refused.
     const late = await testAccount("Late");
-    expect(await refusal(acceptInvite(late, token))).toMatch(/already been used/);
+    expect(await teamRuleRefusal(acceptInvite(late, token))).toMatch(/already been used/);
     expect(await roleIn(slug, late)).toBeNull();
     expect(await auditActions(slug)).toEqual(["invite.created", "member.joined"]);
     const joined = await db.auditEvent.findFirstOrThrow({
@@ -66,7 +52,7 @@ describe("invitation links", () => {
       { role: "MEMBER", expiresInDays: 1 },
       new Date(Date.now() - 2 * 86_400_000),
     );
-    expect(await refusal(acceptInvite(guest, old.token))).toBe(
+    expect(await teamRuleRefusal(acceptInvite(guest, old.token))).toBe(
       "This invitation has expired. Ask the team for a new link.",
     );
     const revoked = await createInvite(ctx, { role: "MEMBER", expiresInDays: 7 });
@@ -74,11 +60,11 @@ describe("invitation links", () => {
     expect((await listOpenInvites(ctx)).map((i) => i.id)).toContain(inv.id);
     await revokeInvite(ctx, inv.id);
     expect((await listOpenInvites(ctx)).map((i) => i.id)).not.toContain(inv.id);
-    expect(await refusal(acceptInvite(guest, revoked.token))).toMatch(/withdrawn/);
-    expect(await refusal(acceptInvite(guest, "inv_" + "x".repeat(43)))).toMatch(/not valid/);
-    expect(await refusal(acceptInvite(guest, "../../etc"))).toMatch(/not valid/);
+    expect(await teamRuleRefusal(acceptInvite(guest, revoked.token))).toMatch(/withdrawn/);
+    expect(await teamRuleRefusal(acceptInvite(guest, "inv_" + "x".repeat(43)))).toMatch(/not valid/);
+    expect(await teamRuleRefusal(acceptInvite(guest, "../../etc"))).toMatch(/not valid/);
     expect(await roleIn(slug, guest)).toBeNull();
-    expect(await refusal(revokeInvite(ctx, inv.id))).toMatch(/no longer open/);
+    expect(await teamRuleRefusal(revokeInvite(ctx, inv.id))).toMatch(/no longer open/);
   });
 
   it("someone already in the team keeps their role and the link stays unused", async () => {
@@ -90,14 +76,14 @@ describe("invitation links", () => {
 
   it("guests must make an account first; another team's invite cannot be revoked from here", async () => {
     const { token } = await createInvite(await contextOf(owner, slug), { role: "MEMBER", expiresInDays: 1 });
-    expect(await refusal(acceptInvite({ ...guest, isGuest: true }, token))).toMatch(/Create an account/);
+    expect(await teamRuleRefusal(acceptInvite({ ...guest, isGuest: true }, token))).toMatch(/Create an account/);
     const other = await testAccount("Other");
     const foreign = await createInvite(await contextOf(other, other.teamSlug), {
       role: "MEMBER",
       expiresInDays: 1,
     });
     const foreignRow = await db.invite.findUniqueOrThrow({ where: { tokenHash: hashToken(foreign.token) } });
-    expect(await refusal(revokeInvite(await contextOf(owner, slug), foreignRow.id))).toMatch(
+    expect(await teamRuleRefusal(revokeInvite(await contextOf(owner, slug), foreignRow.id))).toMatch(
       /no longer open/,
     );
     expect(await previewInvite(foreign.token)).toMatchObject({ status: "open" });

@@ -1,39 +1,32 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { changeMemberRole, leaveTeam, removeMember, transferOwnership, TeamRuleError } from "@/lib/teams";
+import { changeMemberRole, leaveTeam, removeMember, transferOwnership } from "@/lib/teams";
 import {
   addMember,
   auditActions,
   contextOf,
   membershipId,
   roleIn,
-  testAccount,
+  teamRuleRefusal,
+  testTeam,
   type TestUser,
 } from "./test-helpers";
 
 let owner: TestUser, admin: TestUser, member: TestUser, viewer: TestUser, outsider: TestUser;
 let slug: string;
 
-async function refusal(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TeamRuleError);
-  return (err as TeamRuleError).message;
-}
-
 describe("membership changes", () => {
   beforeEach(async () => {
-    owner = await testAccount("Olga Owner");
-    admin = await testAccount("Adam Admin");
-    member = await testAccount("Mia Member");
-    viewer = await testAccount("Vic Viewer");
-    outsider = await testAccount("Otto Outsider");
-    slug = owner.teamSlug;
-    await addMember(slug, admin, "ADMIN");
-    await addMember(slug, member, "MEMBER");
-    await addMember(slug, viewer, "VIEWER");
+    ({
+      slug,
+      users: [owner, admin, member, viewer, outsider],
+    } = await testTeam(
+      "Olga Owner",
+      ["Adam Admin", "ADMIN"],
+      ["Mia Member", "MEMBER"],
+      ["Vic Viewer", "VIEWER"],
+      ["Otto Outsider", null],
+    ));
   });
   afterAll(() => db.$disconnect());
 
@@ -58,17 +51,17 @@ describe("membership changes", () => {
   it("admins cannot touch owners nor make one; nobody changes their own role", async () => {
     const ctx = await contextOf(admin, slug);
     const ownerId = await membershipId(slug, owner);
-    expect(await refusal(changeMemberRole(ctx, ownerId, "MEMBER"))).toBe(
+    expect(await teamRuleRefusal(changeMemberRole(ctx, ownerId, "MEMBER"))).toBe(
       "Only an owner can change or remove an owner.",
     );
-    expect(await refusal(removeMember(ctx, ownerId))).toBe("Only an owner can change or remove an owner.");
-    expect(await refusal(changeMemberRole(ctx, await membershipId(slug, member), "OWNER"))).toBe(
+    expect(await teamRuleRefusal(removeMember(ctx, ownerId))).toBe("Only an owner can change or remove an owner.");
+    expect(await teamRuleRefusal(changeMemberRole(ctx, await membershipId(slug, member), "OWNER"))).toBe(
       "Only an owner can make someone an owner.",
     );
-    expect(await refusal(changeMemberRole(ctx, await membershipId(slug, admin), "OWNER"))).toMatch(
+    expect(await teamRuleRefusal(changeMemberRole(ctx, await membershipId(slug, admin), "OWNER"))).toMatch(
       /cannot change your own role/,
     );
-    expect(await refusal(removeMember(ctx, await membershipId(slug, admin)))).toMatch(/Leave team/);
+    expect(await teamRuleRefusal(removeMember(ctx, await membershipId(slug, admin)))).toMatch(/Leave team/);
     expect(await roleIn(slug, owner)).toBe("OWNER");
     expect(await auditActions(slug)).toEqual([]);
   });
@@ -78,20 +71,20 @@ describe("membership changes", () => {
     const foreign = await membershipId(outsider.teamSlug, outsider);
     const err = await removeMember(ctx, foreign).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: "not_found", message: "That person is not a member of this team." });
-    expect(await refusal(changeMemberRole(ctx, foreign, "VIEWER"))).toMatch(/not a member/);
-    expect(await refusal(transferOwnership(ctx, foreign))).toMatch(/not a member/);
+    expect(await teamRuleRefusal(changeMemberRole(ctx, foreign, "VIEWER"))).toMatch(/not a member/);
+    expect(await teamRuleRefusal(transferOwnership(ctx, foreign))).toMatch(/not a member/);
     expect(await roleIn(outsider.teamSlug, outsider)).toBe("OWNER");
   });
 
   it("the last owner cannot leave or be demoted; with a second owner they can", async () => {
     const ctx = await contextOf(owner, slug);
-    expect(await refusal(leaveTeam(ctx))).toMatch(/only owner/);
+    expect(await teamRuleRefusal(leaveTeam(ctx))).toMatch(/only owner/);
     expect(await roleIn(slug, owner)).toBe("OWNER");
     await changeMemberRole(ctx, await membershipId(slug, admin), "OWNER");
     // Now two owners: the other owner may demote Olga, but then Adam is the last one.
     const adamCtx = await contextOf(admin, slug);
     await changeMemberRole(adamCtx, await membershipId(slug, owner), "ADMIN");
-    expect(await refusal(leaveTeam(adamCtx))).toMatch(/only owner/);
+    expect(await teamRuleRefusal(leaveTeam(adamCtx))).toMatch(/only owner/);
     await changeMemberRole(adamCtx, await membershipId(slug, owner), "OWNER");
     await leaveTeam(await contextOf(owner, slug));
     expect(await roleIn(slug, owner)).toBeNull();
@@ -118,7 +111,7 @@ describe("membership changes", () => {
 
   it("an owner transfers ownership: the new owner owns, the old one is admin", async () => {
     expect(
-      await refusal(transferOwnership(await contextOf(admin, slug), await membershipId(slug, member))),
+      await teamRuleRefusal(transferOwnership(await contextOf(admin, slug), await membershipId(slug, member))),
     ).toBe("Only an owner can transfer ownership.");
     const msg = await transferOwnership(await contextOf(owner, slug), await membershipId(slug, member));
     expect(msg).toBe("Mia Member now owns the team; you are an admin.");
@@ -126,11 +119,11 @@ describe("membership changes", () => {
     expect(await roleIn(slug, owner)).toBe("ADMIN");
     expect((await auditActions(slug)).slice(-1)).toEqual(["team.ownership_transferred"]);
     // Olga, now an admin, can leave; Mia, the only owner, cannot.
-    expect(await refusal(leaveTeam(await contextOf(member, slug)))).toMatch(/only owner/);
+    expect(await teamRuleRefusal(leaveTeam(await contextOf(member, slug)))).toMatch(/only owner/);
   });
 
   it("API tokens cannot change memberships", async () => {
     const ctx = { ...(await contextOf(owner, slug)), tokenId: "tok" };
-    expect(await refusal(removeMember(ctx, await membershipId(slug, viewer)))).toMatch(/signed-in person/);
+    expect(await teamRuleRefusal(removeMember(ctx, await membershipId(slug, viewer)))).toMatch(/signed-in person/);
   });
 });

@@ -1,9 +1,11 @@
 // Shared by the tests of lib/teams and lib/api-tokens: real accounts and teams in the test
 // database, and a team context resolved through the real gate.
 import { randomUUID } from "node:crypto";
+import { expect } from "vitest";
 import { db, type Role } from "@/lib/db";
 import { createAccount } from "@/lib/auth/create-account";
 import { resolveTeamForUser, type TeamContext } from "@/lib/tenancy";
+import { TeamRuleError } from "./errors";
 
 export type TestUser = { id: string; email: string; name: string; teamSlug: string };
 
@@ -22,6 +24,34 @@ export async function addMember(slug: string, user: TestUser, role: Role): Promi
   const team = await db.team.findUniqueOrThrow({ where: { slug } });
   const m = await db.membership.create({ data: { teamId: team.id, userId: user.id, role } });
   return m.id;
+}
+
+/**
+ * A new account's team and more new accounts, each added with its role (null: an outsider).
+ * The users come back in the order given, the owner first.
+ */
+export async function testTeam<const Others extends readonly (readonly [name: string, role: Role | null])[]>(
+  ownerName: string,
+  ...others: Others
+): Promise<{ slug: string; users: [TestUser, ...{ [K in keyof Others]: TestUser }] }> {
+  const owner = await testAccount(ownerName);
+  const added: TestUser[] = [];
+  for (const [name, role] of others) {
+    const user = await testAccount(name);
+    if (role) await addMember(owner.teamSlug, user, role);
+    added.push(user);
+  }
+  return { slug: owner.teamSlug, users: [owner, ...(added as { [K in keyof Others]: TestUser })] };
+}
+
+/** The message of the TeamRuleError the promise rejects with (fails the test on anything else). */
+export async function teamRuleRefusal(p: Promise<unknown>): Promise<string> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(TeamRuleError);
+  return (err as TeamRuleError).message;
 }
 
 /** The user's context in a team, through resolveTeamForUser (team:read). */

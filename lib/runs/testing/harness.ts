@@ -1,8 +1,14 @@
 import { randomBytes } from "node:crypto";
+import os from "node:os";
 import { AppsV1Api, CoreV1Api, KubeConfig, PolicyV1Api } from "@kubernetes/client-node";
 import { db, type Run, type RunState } from "@/lib/db";
 import { SandboxAdminClient, startSandboxServer, type SandboxServer } from "@/lib/sandbox";
+import type { CreateClusterRequest } from "@/lib/sandbox/admin-client";
+import { closeProducerConnection } from "@/lib/queue";
+import { closeRunEvents } from "../run-events";
+import { closeRunQueue } from "../run-queue";
 import { PERMANENT_STATES } from "../run-states";
+import { startRunWorker, type RunWorkerHandle } from "../worker";
 
 // Test-only: the real sandbox server in this process, a team and a sandbox cluster row, and
 // a direct client for assertions (tests check the cluster as an outsider would).
@@ -28,9 +34,13 @@ export interface TestCluster {
   policy: PolicyV1Api;
 }
 
-/** A team with a demo sandbox cluster; team settings may be overridden. */
-export async function createTestCluster(sb: Pick<Sandbox, "admin">, team: { blastRadiusLimit?: number; confirmThreshold?: number; maxConcurrentRuns?: number } = {}): Promise<TestCluster> {
-  const created = await sb.admin.createCluster({ seed: "demo" });
+/** A team with a demo sandbox cluster; team settings and the virtual cluster's access may be overridden. */
+export async function createTestCluster(
+  sb: Pick<Sandbox, "admin">,
+  team: { blastRadiusLimit?: number; confirmThreshold?: number; maxConcurrentRuns?: number } = {},
+  access?: CreateClusterRequest["access"],
+): Promise<TestCluster> {
+  const created = await sb.admin.createCluster({ seed: "demo", access });
   const slug = `t-${randomBytes(6).toString("hex")}`;
   const row = await db.team.create({ data: { slug, name: slug, maxConcurrentRuns: 50, ...team } });
   const cluster = await db.cluster.create({ data: { teamId: row.id, name: "sandbox", kind: "SANDBOX", sandboxClusterId: created.id, status: "CONNECTED" } });
@@ -43,6 +53,37 @@ export async function createTestCluster(sb: Pick<Sandbox, "admin">, team: { blas
     core: kc.makeApiClient(CoreV1Api),
     apps: kc.makeApiClient(AppsV1Api),
     policy: kc.makeApiClient(PolicyV1Api),
+  };
+}
+
+export interface RunStack {
+  sandbox: Sandbox;
+  cluster: TestCluster;
+  worker: RunWorkerHandle;
+  /** Stops the worker, the queue, events and Redis connections of this process, the sandbox and the database client. */
+  close(): Promise<void>;
+}
+
+/**
+ * A whole run stack in this process: a sandbox, a team with a demo cluster, and a run worker
+ * named after the test file. Timing variables (RUN_HEARTBEAT_MS, …) are set before calling.
+ */
+export async function startRunStack(workerName: string): Promise<RunStack> {
+  const sandbox = await startTestSandbox();
+  const cluster = await createTestCluster(sandbox);
+  const worker = startRunWorker({ workerId: `${os.hostname()}:${process.pid}:${workerName}` });
+  return {
+    sandbox,
+    cluster,
+    worker,
+    async close() {
+      await worker.close();
+      await closeRunQueue();
+      await closeRunEvents();
+      await closeProducerConnection();
+      await sandbox.server.close();
+      await db.$disconnect();
+    },
   };
 }
 

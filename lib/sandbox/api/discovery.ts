@@ -26,8 +26,9 @@ function groupDoc(name: string, version: string) {
   return { name, versions: [gv], preferredVersion: gv };
 }
 
-export function apiGroupList() {
-  return { kind: "APIGroupList", apiVersion: "v1", groups: groups().map((g) => groupDoc(g.name, g.version)) };
+/** The API groups, those the cluster serves when `served` is given. */
+export function apiGroupList(served: (group: string) => boolean = () => true) {
+  return { kind: "APIGroupList", apiVersion: "v1", groups: groups().filter((g) => served(g.name)).map((g) => groupDoc(g.name, g.version)) };
 }
 
 export function apiGroup(name: string) {

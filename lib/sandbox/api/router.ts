@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { checkAccess, servesGroup } from "./access";
 import type { ClusterHandle } from "./cluster-handle";
 import { ApiError, badRequest, methodNotAllowed, notFound } from "../errors";
 import { createObject, deleteObject, patchObject, replaceObject, type DeleteOptions } from "../objects";
@@ -100,15 +101,16 @@ export async function handleApi(c: ClusterHandle, req: IncomingMessage, res: Ser
     version = "v1";
     rest = seg.slice(2);
   } else if (seg[0] === "apis") {
-    if (seg.length === 1) return (sendJson(res, 200, apiGroupList()), "discovery");
+    if (seg.length === 1) return (sendJson(res, 200, apiGroupList((g) => servesGroup(c, g))), "discovery");
     if (seg.length === 2) {
-      const g = apiGroup(seg[1]!);
+      const g = servesGroup(c, seg[1]!) ? apiGroup(seg[1]!) : undefined;
       if (!g) throw NOT_FOUND();
       return (sendJson(res, 200, g), "discovery");
     }
     group = seg[1]!;
     version = seg[2]!;
     rest = seg.slice(3);
+    if (!servesGroup(c, group)) throw NOT_FOUND();
   } else throw NOT_FOUND();
   if (rest.length === 0) {
     const rl = resourceList(group, version);
@@ -117,6 +119,7 @@ export async function handleApi(c: ClusterHandle, req: IncomingMessage, res: Ser
     return "discovery";
   }
   const { t, ns, name, sub } = resolve(group, version, rest);
+  checkAccess(c, t, { method, ns, name, watch: boolParam(q, "watch") });
   const dryRun = q.get("dryRun") === "All";
 
   if (t.virtual) return serveVirtual(c, req, res, t, ns, name, q);

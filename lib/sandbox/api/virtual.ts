@@ -3,10 +3,11 @@ import { ApiError, methodNotAllowed, notFound } from "../errors";
 import { nowIso } from "../names";
 import { fmtKi, fmtMilli } from "../quantity";
 import { parseLabelSelector } from "../selectors";
-import { NODE, POD, type ResourceType } from "../resources";
+import { NODE, POD, RESOURCES, type ResourceType } from "../resources";
 import { isObject, type KObject } from "../types";
 import { nodeUsage, podUsage } from "../usage";
 import { readJson, sendJson } from "./http";
+import { allowed } from "./access";
 import type { ClusterHandle } from "./cluster-handle";
 
 const running = (p: KObject) => (p.status as { phase?: string } | undefined)?.phase === "Running";
@@ -31,6 +32,24 @@ function podMetrics(p: KObject, now: number) {
   };
 }
 
+function accessReview(c: ClusterHandle, body: Record<string, unknown>) {
+  const attrs = isObject(body.spec) && isObject(body.spec.resourceAttributes) ? body.spec.resourceAttributes : undefined;
+  const resource = typeof attrs?.resource === "string" ? attrs.resource + (typeof attrs.subresource === "string" && attrs.subresource ? `/${attrs.subresource}` : "") : "";
+  const group = typeof attrs?.group === "string" ? attrs.group : "";
+  if (resource && !allowed(c, resource, group)) return { allowed: false, reason: `the sandbox token of this cluster may not use ${resource}` };
+  return { allowed: true, reason: "sandbox cluster token is cluster-admin" };
+}
+
+function rulesReview(c: ClusterHandle) {
+  const denied = c.opts.deniedResources.length > 0;
+  const resources = denied ? RESOURCES.filter((r) => allowed(c, r.plural, r.group)).map((r) => r.plural) : ["*"];
+  return {
+    resourceRules: [{ verbs: ["*"], apiGroups: ["*"], resources }],
+    nonResourceRules: [{ verbs: ["*"], nonResourceURLs: ["*"] }],
+    incomplete: false,
+  };
+}
+
 /** metrics.k8s.io and the authorization reviews: computed per request, never stored. */
 export async function serveVirtual(
   c: ClusterHandle,
@@ -46,15 +65,8 @@ export async function serveVirtual(
     if (method !== "POST" || name) throw methodNotAllowed("the server does not allow this method on the requested resource");
     const body = await readJson(req);
     if (!isObject(body)) throw new ApiError(400, "BadRequest", "the body of the request must be a JSON object");
-    // A cluster token is the cluster's administrator: everything is allowed.
-    const status =
-      t.kind === "SelfSubjectAccessReview"
-        ? { allowed: true, reason: "sandbox cluster token is cluster-admin" }
-        : {
-            resourceRules: [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }],
-            nonResourceRules: [{ verbs: ["*"], nonResourceURLs: ["*"] }],
-            incomplete: false,
-          };
+    // A cluster token is the cluster's administrator unless the cluster denies it resources.
+    const status = t.kind === "SelfSubjectAccessReview" ? accessReview(c, body) : rulesReview(c);
     sendJson(res, 201, { ...body, kind: t.kind, apiVersion: "authorization.k8s.io/v1", metadata: { creationTimestamp: null }, status });
     return "create";
   }

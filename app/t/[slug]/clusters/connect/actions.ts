@@ -10,6 +10,7 @@ import {
   connectCluster,
   contextNameSchema,
   inspectKubeconfig,
+  limitConnectionTests,
   replaceClusterCredentials,
   suggestClusterName,
   testConnection,
@@ -108,6 +109,12 @@ export async function submitKubeconfig(form: FormData): Promise<KubeconfigReply>
       const named = clusterNameSchema.safeParse(input.name);
       if (!named.success) return { ok: true, data: { ...described, fieldErrors: { name: named.error.issues.map((i) => i.message) } } };
       name = named.data;
+    }
+    try {
+      await limitConnectionTests(ctx);
+    } catch (err) {
+      if (err instanceof ClusterError) return { ok: true, data: { ...described, error: err.message } };
+      throw err;
     }
     const check = await testConnection(config);
     const test = testView(check);
