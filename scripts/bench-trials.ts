@@ -36,7 +36,10 @@ process.env.SANDBOX_ADMIN_TOKEN = sandbox.adminToken;
 process.env.PYSTOL_KUBE_ALLOWED_CIDRS = "127.0.0.1/32";
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const web: ChildProcess = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+// BENCH_WEB_NODE_ARGS: extra Node flags for the web app, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+// (Node refuses profiling flags in NODE_OPTIONS).
+const webNodeArgs = (process.env.BENCH_WEB_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+const web: ChildProcess = spawn(process.execPath, [...webNodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
   env: {
     ...process.env,
     NODE_ENV: "production",
