@@ -50,6 +50,7 @@ interface Transport {
 }
 
 const sandboxTransports = new Map<string, Transport>();
+const SANDBOX_MAX_SOCKETS = 64;
 
 type ApiClass<T> = new (config: Configuration) => T;
 
@@ -108,8 +109,10 @@ export function createKubeClient(target: KubeTarget, options: KubeClientOptions 
   // a new trial's cluster reuses open connections instead of paying TLS handshakes.
   let transport: Transport;
   if (trusted && !options.idleMs && !options.onDial) {
-    const key = `${cluster.server}\n${timeoutMs}\n${cluster.caData ?? ""}`;
-    transport = sandboxTransports.get(key) ?? makeTransport(Infinity);
+    // The origin, not the server URL: each virtual cluster has its own path on the one server.
+    const key = `${url.origin}\n${timeoutMs}\n${cluster.caData ?? ""}`;
+    // 64 connections keep the one-threaded sandbox busy; more would only add handshakes.
+    transport = sandboxTransports.get(key) ?? makeTransport(SANDBOX_MAX_SOCKETS);
     transport.shared = true;
     sandboxTransports.set(key, transport);
   } else {

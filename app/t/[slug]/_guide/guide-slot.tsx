@@ -18,7 +18,7 @@ export async function GuideSlot({ ctx }: { ctx: TeamContext }) {
   // The guide belongs to people who started with a trial (their state is set then), in a team
   // with a sandbox cluster to experiment on.
   if (!state?.guideState || !cluster) return banner;
-  const guide = await loadGuide(user.id, ctx.team.id);
+  const guide = await loadGuide(user.id, ctx.team.id, state.guideState);
   return (
     <div className="mb-6 space-y-3">
       {banner}
