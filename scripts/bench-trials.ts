@@ -111,15 +111,17 @@ const pgPids = async () => {
 };
 // PostgreSQL backends of this database (they stay open in the web app's pool; a new one
 // counts from zero), the web app and the sandbox.
+// Backends are compared one by one: one that closes meanwhile (an idle pool connection) must
+// not take its earlier CPU time out of the sum.
 async function cpuNow() {
-  const pg = (await pgPids()).reduce((sum, pid) => sum + (procStat(pid)?.cpu ?? 0), 0);
+  const pg = new Map((await pgPids()).map((pid) => [pid, procStat(pid)?.cpu ?? 0]));
   return { web: treeCpuMs(web.pid!), sandbox: treeCpuMs(sandbox.child.pid!), pg };
 }
 async function cpuSince(before: Awaited<ReturnType<typeof cpuNow>>, trials: number) {
   const pids = await pgPids();
-  const pg = pids.reduce((sum, pid) => sum + (procStat(pid)?.cpu ?? 0), 0);
+  const pg = pids.reduce((sum, pid) => sum + Math.max(0, (procStat(pid)?.cpu ?? 0) - (before.pg.get(pid) ?? 0)), 0);
   const per = (x: number) => x / Math.max(1, trials);
-  return { web: per(treeCpuMs(web.pid!) - before.web), sandbox: per(treeCpuMs(sandbox.child.pid!) - before.sandbox), pg: per(pg - before.pg) };
+  return { web: per(treeCpuMs(web.pid!) - before.web), sandbox: per(treeCpuMs(sandbox.child.pid!) - before.sandbox), pg: per(pg) };
 }
 
 const clusterCount = async () =>
