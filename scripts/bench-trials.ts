@@ -7,7 +7,7 @@
 // on free ports with its own database (pystol_bench_trials, rebuilt) and Redis key prefix.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { deployMigrations, dropDatabase } from "../prisma/migrate";
 
@@ -36,7 +36,10 @@ process.env.SANDBOX_ADMIN_TOKEN = sandbox.adminToken;
 process.env.PYSTOL_KUBE_ALLOWED_CIDRS = "127.0.0.1/32";
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const web: ChildProcess = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+// BENCH_WEB_NODE_ARGS: extra Node flags for the web app, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+// (Node refuses profiling flags in NODE_OPTIONS).
+const webNodeArgs = (process.env.BENCH_WEB_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+const web: ChildProcess = spawn(process.execPath, [...webNodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
   env: {
     ...process.env,
     NODE_ENV: "production",
@@ -69,19 +72,73 @@ async function tryItNow(ip: string): Promise<{ ms: number; ok: boolean; why?: st
   return { ms: performance.now() - t0, ok, why: ok ? undefined : `page ${page.status}` };
 }
 
+// CPU time (user + system) spent by a process and its children so far, and by this
+// database's server processes: on a shared machine the on-CPU time per trial is a steadier
+// figure than latency, which also counts the time others' work holds the cores.
+const TICK_MS = 10; // Linux clock ticks (USER_HZ = 100)
+const procStat = (pid: number) => {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name, which may itself hold spaces and parentheses.
+    const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    return { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) * TICK_MS };
+  } catch {
+    return null;
+  }
+};
+const treeCpuMs = (root: number) => {
+  const all = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map((d) => ({ pid: Number(d), st: procStat(Number(d)) }));
+  const inTree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of all) {
+      if (p.st && !inTree.has(p.pid) && inTree.has(p.st.ppid)) {
+        inTree.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return all.filter((p) => inTree.has(p.pid)).reduce((sum, p) => sum + (p.st?.cpu ?? 0), 0);
+};
+const dbName = new URL(DB_URL).pathname.slice(1);
+const pgPids = async () => {
+  const { Client } = await import("pg");
+  const c = new Client({ connectionString: DB_URL });
+  await c.connect();
+  const r = await c.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [dbName]);
+  await c.end();
+  return r.rows.map((x) => x.pid);
+};
+// PostgreSQL backends of this database (they stay open in the web app's pool; a new one
+// counts from zero), the web app and the sandbox.
+// Backends are compared one by one: one that closes meanwhile (an idle pool connection) must
+// not take its earlier CPU time out of the sum.
+async function cpuNow() {
+  const pg = new Map((await pgPids()).map((pid) => [pid, procStat(pid)?.cpu ?? 0]));
+  return { web: treeCpuMs(web.pid!), sandbox: treeCpuMs(sandbox.child.pid!), pg };
+}
+async function cpuSince(before: Awaited<ReturnType<typeof cpuNow>>, trials: number) {
+  const pids = await pgPids();
+  const pg = pids.reduce((sum, pid) => sum + Math.max(0, (procStat(pid)?.cpu ?? 0) - (before.pg.get(pid) ?? 0)), 0);
+  const per = (x: number) => x / Math.max(1, trials);
+  return { web: per(treeCpuMs(web.pid!) - before.web), sandbox: per(treeCpuMs(sandbox.child.pid!) - before.sandbox), pg: per(pg) };
+}
+
 const clusterCount = async () =>
   ((await fetch(`${sandbox.adminUrl}/clusters`, { headers: { authorization: `Bearer ${sandbox.adminToken}` } }).then((r) => r.json())) as { items: unknown[] }).items.length;
 
 // TRIALS visitors at once, each from an address of its own.
 async function burst(subnet: number) {
+  const cpu0 = await cpuNow();
   const t0 = performance.now();
   const results = await Promise.all(Array.from({ length: TRIALS }, (_, i) => tryItNow(`198.${subnet}.${Math.floor(i / 250)}.${(i % 250) + 1}`)));
   const wall = (performance.now() - t0) / 1000;
+  const cpu = await cpuSince(cpu0, TRIALS);
   const ok = results.filter((r) => r.ok);
   const failed = results.filter((r) => !r.ok);
   const ms = ok.map((r) => r.ms).sort((a, b) => a - b);
   const pct = (p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))] ?? NaN;
-  return { ok: ok.length, failed: failed.length, why: [...new Set(failed.map((r) => r.why))].slice(0, 3).join(", "), wall, p50: pct(50), p99: pct(99) };
+  return { ok: ok.length, failed: failed.length, why: [...new Set(failed.map((r) => r.why))].slice(0, 3).join(", "), wall, p50: pct(50), p99: pct(99), cpu };
 }
 
 // Warm-up: one trial (the production build compiles nothing, but pools and caches open).
@@ -104,7 +161,8 @@ const ready = await pooledClusterCount();
 const pooled = await burst(19);
 
 const f = (x: number, d = 0) => x.toFixed(d);
-const line = (b: Awaited<ReturnType<typeof burst>>) => `${b.ok} opened, ${b.failed} failed${b.failed ? ` (${b.why})` : ""}, wall ${f(b.wall, 1)} s`;
+const line = (b: Awaited<ReturnType<typeof burst>>) =>
+  `${b.ok} opened, ${b.failed} failed${b.failed ? ` (${b.why})` : ""}, wall ${f(b.wall, 1)} s; CPU per trial: web app ${f(b.cpu.web, 1)} ms, PostgreSQL ${f(b.cpu.pg, 1)} ms, sandbox ${f(b.cpu.sandbox, 1)} ms`;
 console.log(
   [
     `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; load average at start ${load}`,

@@ -1,6 +1,6 @@
 import { cache } from "react";
 import { getServerSession } from "next-auth";
-import { db } from "@/lib/db";
+import { db, type Prisma } from "@/lib/db";
 import { authOptions } from "./auth-options";
 
 export interface SessionUser {
@@ -8,6 +8,8 @@ export interface SessionUser {
   email: string;
   name: string;
   isGuest: boolean;
+  /** The guided first experiment's state (lib/trials), read here so pages need no second query. */
+  guideState: Prisma.JsonValue;
 }
 
 /**
@@ -19,8 +21,8 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   if (!session?.uid) return null;
   const user = await db.user.findUnique({
     where: { id: session.uid },
-    select: { id: true, email: true, name: true, isGuest: true, sessionVersion: true },
+    select: { id: true, email: true, name: true, isGuest: true, guideState: true, sessionVersion: true },
   });
   if (!user || user.sessionVersion !== (session.sv ?? 0)) return null;
-  return { id: user.id, email: user.email, name: user.name, isGuest: user.isGuest };
+  return { id: user.id, email: user.email, name: user.name, isGuest: user.isGuest, guideState: user.guideState };
 });

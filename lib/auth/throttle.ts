@@ -24,11 +24,13 @@ function key(limit: Limit, subject: string): string {
 export async function hit(limit: Limit, subject: string): Promise<ThrottleResult> {
   const k = key(limit, subject);
   const redis = producerConnection();
-  const [[, count], [, ttl]] = (await redis.multi().incr(k).ttl(k).exec()) as [
+  // One round trip: the window starts with the first attempt (EXPIRE NX, Redis 7) and the
+  // others read how long it has left.
+  const [[, count], , [, ttl]] = (await redis.multi().incr(k).expire(k, limit.windowSeconds, "NX").ttl(k).exec()) as [
+    [null, number],
     [null, number],
     [null, number],
   ];
-  if (ttl < 0) await redis.expire(k, limit.windowSeconds);
   const retry = ttl > 0 ? ttl : limit.windowSeconds;
   return { allowed: count <= limit.max, retryAfterSeconds: count <= limit.max ? 0 : retry };
 }

@@ -35,19 +35,25 @@ async function sandboxTarget(sandboxClusterId: string): Promise<KubeTarget> {
  * for user clusters, timeouts, metrics). Pages, workers and the API reach clusters only here.
  */
 export async function clientForCluster(cluster: ClusterConnection): Promise<KubeClient> {
-  const key = `${cluster.id}:${cluster.updatedAt.getTime()}`;
+  // A sandbox cluster's credentials live in the sandbox, not in the row: edits of the row
+  // (a check, a pool cluster handed to a trial) leave its client valid.
+  const sandbox = cluster.kind === "SANDBOX" && cluster.sandboxClusterId;
+  const key = sandbox ? `${cluster.id}:sandbox:${cluster.sandboxClusterId}` : `${cluster.id}:${cluster.updatedAt.getTime()}`;
   const hit = cache.get(key);
   if (hit && hit.until > Date.now()) return hit.client;
   let target: KubeTarget;
-  if (cluster.kind === "SANDBOX" && cluster.sandboxClusterId) {
-    target = await sandboxTarget(cluster.sandboxClusterId);
+  if (sandbox) {
+    target = await sandboxTarget(sandbox);
   } else if (cluster.kubeconfigCiphertext) {
     target = { kind: "kubeconfig", config: openKubeconfig(cluster.kubeconfigCiphertext) };
   } else {
     throw new KubeAccessError("unreachable", "The cluster has no stored credentials");
   }
   const client = createKubeClient(target);
-  cache.set(key, { client, until: Date.now() + CACHE_MS });
+  const now = Date.now();
+  // Expired entries go when the map grows (every trial adds a cluster; many are never read again).
+  if (cache.size >= 256) for (const [k, v] of cache) if (v.until <= now) cache.delete(k);
+  cache.set(key, { client, until: now + CACHE_MS });
   return client;
 }
 

@@ -42,6 +42,16 @@ export interface KubeClientOptions {
   idleMs?: number;
 }
 
+interface Transport {
+  agent: ReturnType<typeof createAgent>;
+  /** Set for the sandbox's one agent, which no client may close for the others. */
+  shared: boolean;
+  lastError?: { err: Error; at: number };
+}
+
+const sandboxTransports = new Map<string, Transport>();
+const SANDBOX_MAX_SOCKETS = 64;
+
 type ApiClass<T> = new (config: Configuration) => T;
 
 export interface KubeClient {
@@ -80,17 +90,35 @@ export function createKubeClient(target: KubeTarget, options: KubeClientOptions 
     // The parser refuses these; a config built by hand must not smuggle credentials in a URL.
     throw new KubeAccessError("address-refused", "The API server URL must be https://host[:port][/path].");
   }
-  let lastTransport: { err: Error; at: number } | undefined;
-  const settings: DialSettings = {
-    guard: policy ? { policy, resolve: options.resolve ?? systemResolver } : null,
-    host: bareHost(url.hostname),
-    port: Number(url.port || (secure ? 443 : 80)),
-    connectTimeoutMs: timeoutMs,
-    ...(options.idleMs ? { idleMs: options.idleMs } : {}),
-    ...(options.onDial ? { onDial: options.onDial } : {}),
-    onTransportError: (err) => (lastTransport = { err, at: Date.now() }),
+  const makeTransport = (maxSockets?: number): Transport => {
+    const transport: Transport = { agent: undefined as unknown as Transport["agent"], shared: false };
+    const settings: DialSettings = {
+      guard: policy ? { policy, resolve: options.resolve ?? systemResolver } : null,
+      host: bareHost(url.hostname),
+      port: Number(url.port || (secure ? 443 : 80)),
+      connectTimeoutMs: timeoutMs,
+      ...(options.idleMs ? { idleMs: options.idleMs } : {}),
+      ...(options.onDial ? { onDial: options.onDial } : {}),
+      onTransportError: (err) => (transport.lastError = { err, at: Date.now() }),
+    };
+    transport.agent = createAgent(cluster, user, settings, secure, maxSockets);
+    return transport;
   };
-  const agent = createAgent(cluster, user, settings, secure);
+  // Every sandbox cluster lives behind the one sandbox server (the cluster is named in the
+  // path, the bearer token travels with each request), so all their clients share one agent:
+  // a new trial's cluster reuses open connections instead of paying TLS handshakes.
+  let transport: Transport;
+  if (trusted && !options.idleMs && !options.onDial) {
+    // The origin, not the server URL: each virtual cluster has its own path on the one server.
+    const key = `${url.origin}\n${timeoutMs}\n${cluster.caData ?? ""}`;
+    // 64 connections keep the one-threaded sandbox busy; more would only add handshakes.
+    transport = sandboxTransports.get(key) ?? makeTransport(SANDBOX_MAX_SOCKETS);
+    transport.shared = true;
+    sandboxTransports.set(key, transport);
+  } else {
+    transport = makeTransport();
+  }
+  const { agent } = transport;
 
   const kc = kubeConfigFor(cluster, user, agent, timeoutMs);
   const secrets = secretsOf(user);
@@ -102,7 +130,8 @@ export function createKubeClient(target: KubeTarget, options: KubeClientOptions 
     const folded =
       err instanceof ApiException && err.code === 500 && Object.keys(err.headers ?? {}).length === 0;
     const fetched = e?.name === "FetchError" && e.type === "system";
-    const recent = lastTransport && Date.now() - lastTransport.at < 5000 ? lastTransport.err : undefined;
+    const last = transport.lastError;
+    const recent = last && Date.now() - last.at < 5000 ? last.err : undefined;
     return toKubeAccessError((folded || fetched) && recent ? recent : err, { trusted, secrets });
   };
   const httpApi = wrapHttpLibrary(
@@ -136,7 +165,10 @@ export function createKubeClient(target: KubeTarget, options: KubeClientOptions 
     kind: target.kind,
     namespace,
     makeApiClient,
-    close: () => agent.destroy(),
+    // A shared agent outlives any one client; its idle connections close on their own.
+    close: () => {
+      if (!transport.shared) agent.destroy();
+    },
     get core() {
       return core();
     },

@@ -28,9 +28,10 @@ export async function createTeam(
       personal: input.personal ?? false,
       isTrial: input.isTrial ?? false,
       trialExpiresAt: input.trialExpiresAt,
-      memberships: { create: { userId: input.userId, role: "OWNER" } },
     },
   });
+  // Written on its own: a nested create reads the team back once more after both inserts.
+  await tx.membership.create({ data: { teamId: team.id, userId: input.userId, role: "OWNER" }, select: { id: true } });
   await recordAudit(
     {
       action: "team.created",

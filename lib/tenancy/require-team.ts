@@ -1,8 +1,13 @@
 import { forbidden, notFound, redirect } from "next/navigation";
+import { cache } from "react";
 import { getSessionUser } from "@/lib/auth/session";
 import type { Permission } from "@/lib/rbac/permissions";
 import { TeamAccessError, type TeamContext } from "./context";
-import { resolveTeamForUser } from "./resolve-team";
+import { findMembership, resolveTeamForUser } from "./resolve-team";
+
+// The layouts and the page of one request each pass the gate: one lookup per request serves
+// them all (React's cache lives for one server render).
+const findMembershipOnce = cache(findMembership);
 
 /**
  * The gate for pages and server components under /t/<slug>: signed-out visitors go to sign
@@ -15,7 +20,7 @@ export async function requireTeamAccess(
   const user = await getSessionUser();
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(`/t/${slug}`)}`);
   try {
-    return await resolveTeamForUser(user, slug, permission);
+    return await resolveTeamForUser(user, slug, permission, findMembershipOnce);
   } catch (err) {
     if (err instanceof TeamAccessError && err.status === 403) forbidden();
     if (err instanceof TeamAccessError) notFound();

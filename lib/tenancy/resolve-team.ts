@@ -13,17 +13,23 @@ export async function resolveTeamForUser(
   user: { id: string; email: string; name: string },
   slug: string,
   permission: Permission,
+  find: typeof findMembership = findMembership,
 ): Promise<TeamContext> {
   if (!slugSchema.safeParse(slug).success) throw new TeamAccessError(404, "Team not found");
-  const membership = await db.membership.findFirst({
-    where: { userId: user.id, team: { slug } },
-    select: { role: true, team: { select: teamSelect } },
-  });
+  const membership = await find(user.id, slug);
   if (!membership) throw new TeamAccessError(404, "Team not found");
   if (!roleAllows(membership.role, permission)) {
     throw new TeamAccessError(403, "Your role in this team does not allow this.", permission);
   }
   return { team: membership.team, role: membership.role, user, tokenId: null };
+}
+
+/** A user's membership of the team with this slug (role and team), or null. */
+export function findMembership(userId: string, slug: string) {
+  return db.membership.findFirst({
+    where: { userId, team: { slug } },
+    select: { role: true, team: { select: teamSelect } },
+  });
 }
 
 /** Teams of a user, for the team switcher. */

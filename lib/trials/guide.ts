@@ -27,10 +27,13 @@ function parseState(value: Prisma.JsonValue | null | undefined): GuideState {
   return parsed.success ? parsed.data : { dismissed: false, done: [] };
 }
 
-/** The guide of a user in a team: what is done, what comes next. */
-export async function loadGuide(userId: string, teamId: string): Promise<Guide> {
+/**
+ * The guide of a user in a team: what is done, what comes next. `stored` is the user's
+ * guideState when the caller has just read it.
+ */
+export async function loadGuide(userId: string, teamId: string, stored?: Prisma.JsonValue): Promise<Guide> {
   const [user, run, share] = await Promise.all([
-    db.user.findUnique({ where: { id: userId }, select: { guideState: true } }),
+    stored !== undefined ? { guideState: stored } : db.user.findUnique({ where: { id: userId }, select: { guideState: true } }),
     db.run.findFirst({ where: { teamId, actionId: "pod-kill", dryRun: false }, orderBy: { queuedAt: "desc" }, select: { id: true } }),
     db.shareLink.findFirst({ where: { teamId }, select: { id: true } }),
   ]);

@@ -84,9 +84,9 @@ async function fetchAndStore<T>(full: string, lock: string, fetcher: () => Promi
   const stamp = `${value.at}.${Math.random().toString(36).slice(2, 8)}`;
   const ttl = value.error ? ERROR_MS : staleMs;
   try {
-    await redis.set(full, `${stamp}\n${JSON.stringify(value)}`, "PX", ttl);
+    // One round trip: the value, then the lock released.
+    await redis.multi().set(full, `${stamp}\n${JSON.stringify(value)}`, "PX", ttl).del(lock).exec();
     memo.set(full, { stamp, value });
-    await redis.del(lock);
   } catch {
     // Redis away: the view still gets its answer, uncached.
   }

@@ -1,4 +1,5 @@
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { clientForCluster } from "@/lib/clusters";
 import { db } from "@/lib/db";
 import type { KubeClient } from "@/lib/kube";
@@ -24,9 +25,17 @@ export function findViewCluster(ctx: TeamContext, clusterId: string) {
   return db.cluster.findFirst({ where: { ...scoped(ctx), id: clusterId }, select: SELECT });
 }
 
+// The cluster layout and its page both ask, in one request: one read serves both. Reads are
+// kept by team and cluster id (React's cache holds this map for one server render).
+const viewClusterReads = cache(() => new Map<string, Promise<ViewCluster | null>>());
+
 /** The team's cluster with this id, or the 404 page. */
 export async function requireViewCluster(ctx: TeamContext, clusterId: string): Promise<ViewCluster> {
-  const cluster = await findViewCluster(ctx, clusterId);
+  const reads = viewClusterReads();
+  const key = `${ctx.team.id}:${clusterId}`;
+  let read = reads.get(key);
+  if (!read) reads.set(key, (read = findViewCluster(ctx, clusterId).then((c) => c)));
+  const cluster = await read;
   if (!cluster) notFound();
   return cluster;
 }

@@ -1,3 +1,4 @@
+import { getSessionUser } from "@/lib/auth";
 import { db } from "@/lib/db";
 import { loadGuide } from "@/lib/trials";
 import type { TeamContext } from "@/lib/tenancy";
@@ -9,8 +10,9 @@ import { TrialBanner } from "./trial-banner";
 export async function GuideSlot({ ctx }: { ctx: TeamContext }) {
   const user = ctx.user;
   if (!user) return null;
+  // The signed-in user of this request, read once by the team gate (React's request cache).
   const [state, team, cluster] = await Promise.all([
-    db.user.findUnique({ where: { id: user.id }, select: { guideState: true, isGuest: true } }),
+    getSessionUser().then((u) => (u?.id === user.id ? u : db.user.findUnique({ where: { id: user.id }, select: { guideState: true, isGuest: true } }))),
     ctx.team.isTrial ? db.team.findUnique({ where: { id: ctx.team.id }, select: { trialExpiresAt: true } }) : null,
     db.cluster.findFirst({ where: { teamId: ctx.team.id, kind: "SANDBOX" }, orderBy: { createdAt: "asc" }, select: { id: true } }),
   ]);
@@ -18,7 +20,7 @@ export async function GuideSlot({ ctx }: { ctx: TeamContext }) {
   // The guide belongs to people who started with a trial (their state is set then), in a team
   // with a sandbox cluster to experiment on.
   if (!state?.guideState || !cluster) return banner;
-  const guide = await loadGuide(user.id, ctx.team.id);
+  const guide = await loadGuide(user.id, ctx.team.id, state.guideState);
   return (
     <div className="mb-6 space-y-3">
       {banner}
