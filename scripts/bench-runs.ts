@@ -13,6 +13,9 @@ import { deployMigrations, dropDatabase } from "../prisma/migrate";
 const DB_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/pystol_bench";
 const LATENCY_RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 200);
 const THROUGHPUT_RUNS = Number(process.env.BENCH_THROUGHPUT_RUNS ?? 1000);
+// With BENCH_CPU_PROF_DIR each worker writes a CPU profile there (for this process, run node
+// with --cpu-prof yourself).
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
 process.env.DATABASE_URL = DB_URL;
 process.env.PYSTOL_QUEUE_PREFIX = `pystol-bench-${process.pid}`;
 process.env.LOG_LEVEL = "warn";
@@ -24,7 +27,7 @@ const { createTestCluster } = await import("@/lib/runs/testing/harness");
 const { SandboxAdminClient } = await import("@/lib/sandbox/admin-client");
 const { startRun, closeRunQueue } = await import("@/lib/runs");
 const { closeProducerConnection } = await import("@/lib/queue");
-const { startWorkerProcess, startSandboxProcess } = await import("@/lib/runs/testing/processes");
+const { startWorkerProcess, startSandboxProcess, stopGracefully } = await import("@/lib/runs/testing/processes");
 
 const sandbox = await startSandboxProcess();
 process.env.SANDBOX_ADMIN_URL = sandbox.adminUrl;
@@ -73,7 +76,7 @@ async function settle(): Promise<void> {
 const workerEnv = { SANDBOX_ADMIN_URL: sandbox.adminUrl, SANDBOX_ADMIN_TOKEN: sandbox.adminToken, DATABASE_URL: DB_URL, PYSTOL_QUEUE_PREFIX: process.env.PYSTOL_QUEUE_PREFIX!, LOG_LEVEL: "warn" };
 const children: ChildProcess[] = [];
 async function workers(n: number) {
-  while (children.length < n) children.push(await startWorkerProcess(workerEnv));
+  while (children.length < n) children.push(await startWorkerProcess(workerEnv, { cpuProfileDir: CPU_PROF_DIR }));
 }
 
 const pct = (xs: number[], p: number) => {
@@ -146,7 +149,8 @@ const table = [
 ].join("\n");
 console.log(table);
 
-for (const ch of children) ch.kill("SIGKILL");
+// A graceful stop, so that profiled workers write their profiles.
+await Promise.all(children.map(stopGracefully));
 await closeRunQueue();
 await closeProducerConnection();
 sandbox.child.kill("SIGTERM");
