@@ -8,9 +8,11 @@ import { sandboxAdmin } from "./sandbox-admin";
 export type ClusterConnection = Pick<Cluster, "id" | "kind" | "sandboxClusterId" | "updatedAt" | "kubeconfigCiphertext">;
 
 // Clients are reused for a while: building one per request would cost more than the request.
-// The key carries updatedAt, so rotated credentials take effect at once.
+// The key carries updatedAt, so rotated credentials take effect at once. The promise is kept,
+// so that the many runs a worker starts at once share one client (one pool of connections)
+// instead of each building its own while the first is still being built.
 const CACHE_MS = 60_000;
-const cache = new Map<string, { client: KubeClient; until: number }>();
+const cache = new Map<string, { client: Promise<KubeClient>; until: number }>();
 
 const sandboxKubeconfig = z.object({
   clusters: z.array(z.object({ cluster: z.object({ server: z.string().url(), "certificate-authority-data": z.string() }) })).min(1),
@@ -38,6 +40,14 @@ export async function clientForCluster(cluster: ClusterConnection): Promise<Kube
   const key = `${cluster.id}:${cluster.updatedAt.getTime()}`;
   const hit = cache.get(key);
   if (hit && hit.until > Date.now()) return hit.client;
+  const client = buildClient(cluster);
+  cache.set(key, { client, until: Date.now() + CACHE_MS });
+  // A failed build is not kept: the next call tries again.
+  client.catch(() => cache.get(key)?.client === client && cache.delete(key));
+  return client;
+}
+
+async function buildClient(cluster: ClusterConnection): Promise<KubeClient> {
   let target: KubeTarget;
   if (cluster.kind === "SANDBOX" && cluster.sandboxClusterId) {
     target = await sandboxTarget(cluster.sandboxClusterId);
@@ -46,9 +56,7 @@ export async function clientForCluster(cluster: ClusterConnection): Promise<Kube
   } else {
     throw new KubeAccessError("unreachable", "The cluster has no stored credentials");
   }
-  const client = createKubeClient(target);
-  cache.set(key, { client, until: Date.now() + CACHE_MS });
-  return client;
+  return createKubeClient(target);
 }
 
 /** Forgets cached clients (after a cluster is deleted, or in tests that replace a server). */
