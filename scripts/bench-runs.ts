@@ -6,6 +6,7 @@
 // production, the sandbox and each worker are processes of their own; this process plays the
 // web app (it starts the runs) and the watcher.
 import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import { AppsV1Api, CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
 import { deployMigrations, dropDatabase } from "../prisma/migrate";
@@ -79,6 +80,18 @@ async function workers(n: number) {
   while (children.length < n) children.push(await startWorkerProcess(workerEnv, { cpuProfileDir: CPU_PROF_DIR }));
 }
 
+// CPU time (user + system, ms) of a process, from /proc (Linux): per-run CPU by process is
+// steadier than runs/s on a shared machine, and says where the time goes.
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+const cpuOf = () => [["bench (startRun)", process.pid], ["sandbox", sandbox.child.pid], ...children.map((ch, i) => [`worker ${i + 1}`, ch.pid] as const)].map(([name, pid]) => [name, cpuMs(pid as number)] as const);
+
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
@@ -107,6 +120,7 @@ async function throughput(n: number): Promise<number> {
   await workers(n);
   await db.run.deleteMany({ where: { teamId: c.teamId } });
   await settle();
+  const cpu0 = cpuOf();
   const t0 = performance.now();
   let next = 0;
   const submit = async () => {
@@ -126,6 +140,7 @@ async function throughput(n: number): Promise<number> {
   const secs = (performance.now() - t0) / 1000;
   const failed = await db.run.count({ where: { teamId: c.teamId, state: { not: "SUCCEEDED" } } });
   console.log(`throughput ${n} worker(s): ${THROUGHPUT_RUNS} runs in ${secs.toFixed(2)} s, ${failed} not succeeded`);
+  console.log(`  CPU ms per run: ${cpuOf().map(([name, ms], i) => `${name} ${((ms - cpu0[i]![1]) / THROUGHPUT_RUNS).toFixed(2)}`).join(", ")}`);
   return THROUGHPUT_RUNS / secs;
 }
 const one = await throughput(1);
