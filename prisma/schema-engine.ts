@@ -38,6 +38,31 @@ async function loadBg(): Promise<Bg> {
   return bgPromise;
 }
 
+// The adapter's executeScript splits a migration at every ";", which cuts a function body
+// ($$ … ; … $$) apart. Prisma's native engine sends a migration whole, in one simple query
+// (one implicit transaction); so does this.
+type ScriptRunner = { executeScript(script: string): Promise<void>; onError(err: unknown): never };
+function sendWhole<T extends object>(adapter: T, pool: pg.Pool): T {
+  const a = adapter as unknown as ScriptRunner;
+  a.executeScript = async (script) => {
+    try {
+      await pool.query(script);
+    } catch (err) {
+      a.onError(err);
+    }
+  };
+  return adapter;
+}
+
+class WholeScriptPg extends PrismaPg {
+  constructor(private readonly pool: pg.Pool) {
+    super(pool);
+  }
+  override async connect() {
+    return sendWhole(await super.connect(), this.pool);
+  }
+}
+
 export interface OpenEngine {
   engine: SchemaEngine;
   /** Frees the engine and closes its connections (which releases Prisma's advisory lock). */
@@ -53,7 +78,7 @@ export async function openSchemaEngine(
   const schemaText = await readFile(SCHEMA_PATH, "utf8");
   // The pool is ours so that it can be closed: the engine itself never ends it.
   const pool = new pg.Pool({ connectionString, max: 2 });
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool));
+  const adapter = bindMigrationAwareSqlAdapterFactory(new WholeScriptPg(pool));
   const engine = await bg.SchemaEngine.new({ datamodels: [[SCHEMA_PATH, schemaText]] }, log, adapter);
   return {
     engine,

@@ -6,6 +6,7 @@
 // production, the sandbox and each worker are processes of their own; this process plays the
 // web app (it starts the runs) and the watcher.
 import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import { AppsV1Api, CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
 import { deployMigrations, dropDatabase } from "../prisma/migrate";
@@ -13,6 +14,9 @@ import { deployMigrations, dropDatabase } from "../prisma/migrate";
 const DB_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/pystol_bench";
 const LATENCY_RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 200);
 const THROUGHPUT_RUNS = Number(process.env.BENCH_THROUGHPUT_RUNS ?? 1000);
+// With BENCH_CPU_PROF_DIR each worker writes a CPU profile there (for this process, run node
+// with --cpu-prof yourself).
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
 process.env.DATABASE_URL = DB_URL;
 process.env.PYSTOL_QUEUE_PREFIX = `pystol-bench-${process.pid}`;
 process.env.LOG_LEVEL = "warn";
@@ -24,7 +28,7 @@ const { createTestCluster } = await import("@/lib/runs/testing/harness");
 const { SandboxAdminClient } = await import("@/lib/sandbox/admin-client");
 const { startRun, closeRunQueue } = await import("@/lib/runs");
 const { closeProducerConnection } = await import("@/lib/queue");
-const { startWorkerProcess, startSandboxProcess } = await import("@/lib/runs/testing/processes");
+const { startWorkerProcess, startSandboxProcess, stopGracefully } = await import("@/lib/runs/testing/processes");
 
 const sandbox = await startSandboxProcess();
 process.env.SANDBOX_ADMIN_URL = sandbox.adminUrl;
@@ -73,8 +77,20 @@ async function settle(): Promise<void> {
 const workerEnv = { SANDBOX_ADMIN_URL: sandbox.adminUrl, SANDBOX_ADMIN_TOKEN: sandbox.adminToken, DATABASE_URL: DB_URL, PYSTOL_QUEUE_PREFIX: process.env.PYSTOL_QUEUE_PREFIX!, LOG_LEVEL: "warn" };
 const children: ChildProcess[] = [];
 async function workers(n: number) {
-  while (children.length < n) children.push(await startWorkerProcess(workerEnv));
+  while (children.length < n) children.push(await startWorkerProcess(workerEnv, { cpuProfileDir: CPU_PROF_DIR }));
 }
+
+// CPU time (user + system, ms) of a process, from /proc (Linux): per-run CPU by process is
+// steadier than runs/s on a shared machine, and says where the time goes.
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+const cpuOf = () => [["bench (startRun)", process.pid], ["sandbox", sandbox.child.pid], ...children.map((ch, i) => [`worker ${i + 1}`, ch.pid] as const)].map(([name, pid]) => [name, cpuMs(pid as number)] as const);
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -104,6 +120,7 @@ async function throughput(n: number): Promise<number> {
   await workers(n);
   await db.run.deleteMany({ where: { teamId: c.teamId } });
   await settle();
+  const cpu0 = cpuOf();
   const t0 = performance.now();
   let next = 0;
   const submit = async () => {
@@ -123,6 +140,7 @@ async function throughput(n: number): Promise<number> {
   const secs = (performance.now() - t0) / 1000;
   const failed = await db.run.count({ where: { teamId: c.teamId, state: { not: "SUCCEEDED" } } });
   console.log(`throughput ${n} worker(s): ${THROUGHPUT_RUNS} runs in ${secs.toFixed(2)} s, ${failed} not succeeded`);
+  console.log(`  CPU ms per run: ${cpuOf().map(([name, ms], i) => `${name} ${((ms - cpu0[i]![1]) / THROUGHPUT_RUNS).toFixed(2)}`).join(", ")}`);
   return THROUGHPUT_RUNS / secs;
 }
 const one = await throughput(1);
@@ -146,7 +164,8 @@ const table = [
 ].join("\n");
 console.log(table);
 
-for (const ch of children) ch.kill("SIGKILL");
+// A graceful stop, so that profiled workers write their profiles.
+await Promise.all(children.map(stopGracefully));
 await closeRunQueue();
 await closeProducerConnection();
 sandbox.child.kill("SIGTERM");

@@ -8,9 +8,11 @@ import { sandboxAdmin } from "./sandbox-admin";
 export type ClusterConnection = Pick<Cluster, "id" | "kind" | "sandboxClusterId" | "updatedAt" | "kubeconfigCiphertext">;
 
 // Clients are reused for a while: building one per request would cost more than the request.
-// The key carries updatedAt, so rotated credentials take effect at once.
+// A kubeconfig cluster's key carries updatedAt, so rotated credentials take effect at once.
+// The promise is kept, so that the many runs a worker starts at once share one client (one
+// pool of connections) instead of each building its own while the first is still being built.
 const CACHE_MS = 60_000;
-const cache = new Map<string, { client: KubeClient; until: number }>();
+const cache = new Map<string, { client: Promise<KubeClient>; until: number }>();
 
 const sandboxKubeconfig = z.object({
   clusters: z.array(z.object({ cluster: z.object({ server: z.string().url(), "certificate-authority-data": z.string() }) })).min(1),
@@ -34,27 +36,27 @@ async function sandboxTarget(sandboxClusterId: string): Promise<KubeTarget> {
  * The guarded API client of a team's cluster (lib/kube's factory underneath: address checks
  * for user clusters, timeouts, metrics). Pages, workers and the API reach clusters only here.
  */
-export async function clientForCluster(cluster: ClusterConnection): Promise<KubeClient> {
+export function clientForCluster(cluster: ClusterConnection): Promise<KubeClient> {
   // A sandbox cluster's credentials live in the sandbox, not in the row: edits of the row
   // (a check, a pool cluster handed to a trial) leave its client valid.
   const sandbox = cluster.kind === "SANDBOX" && cluster.sandboxClusterId;
   const key = sandbox ? `${cluster.id}:sandbox:${cluster.sandboxClusterId}` : `${cluster.id}:${cluster.updatedAt.getTime()}`;
-  const hit = cache.get(key);
-  if (hit && hit.until > Date.now()) return hit.client;
-  let target: KubeTarget;
-  if (sandbox) {
-    target = await sandboxTarget(sandbox);
-  } else if (cluster.kubeconfigCiphertext) {
-    target = { kind: "kubeconfig", config: openKubeconfig(cluster.kubeconfigCiphertext) };
-  } else {
-    throw new KubeAccessError("unreachable", "The cluster has no stored credentials");
-  }
-  const client = createKubeClient(target);
   const now = Date.now();
+  const hit = cache.get(key);
+  if (hit && hit.until > now) return hit.client;
+  const client = buildClient(cluster);
   // Expired entries go when the map grows (every trial adds a cluster; many are never read again).
   if (cache.size >= 256) for (const [k, v] of cache) if (v.until <= now) cache.delete(k);
   cache.set(key, { client, until: now + CACHE_MS });
+  // A failed build is not kept: the next call tries again.
+  client.catch(() => cache.get(key)?.client === client && cache.delete(key));
   return client;
+}
+
+async function buildClient(cluster: ClusterConnection): Promise<KubeClient> {
+  if (cluster.kind === "SANDBOX" && cluster.sandboxClusterId) return createKubeClient(await sandboxTarget(cluster.sandboxClusterId));
+  if (cluster.kubeconfigCiphertext) return createKubeClient({ kind: "kubeconfig", config: openKubeconfig(cluster.kubeconfigCiphertext) });
+  throw new KubeAccessError("unreachable", "The cluster has no stored credentials");
 }
 
 /** Forgets cached clients (after a cluster is deleted, or in tests that replace a server). */

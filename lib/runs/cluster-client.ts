@@ -1,5 +1,6 @@
 import { RunRefusedError, type ActionKube } from "@/lib/actions";
 import { clientForCluster, type ClusterConnection } from "@/lib/clusters";
+import { db, type Run, type Team } from "@/lib/db";
 import { KubeAccessError } from "@/lib/kube";
 import { instrumentKube } from "./instrument-kube";
 
@@ -23,4 +24,18 @@ export async function kubeForCluster(cluster: ClusterConnection): Promise<Action
     wrapped.set(client, kube);
   }
   return kube;
+}
+
+export type RunCluster = ClusterConnection & Pick<Team, "protectedNamespaces">;
+
+/**
+ * The cluster of a run with its team's protected namespaces, or null once the cluster is gone.
+ * One query per run (an include of the team would be two), the run's team as scope.
+ */
+export async function clusterOfRun(run: Pick<Run, "clusterId" | "teamId">): Promise<RunCluster | null> {
+  const rows = await db.$queryRaw<RunCluster[]>`
+    SELECT c."id", c."kind", c."sandboxClusterId", c."updatedAt", c."kubeconfigCiphertext", t."protectedNamespaces"
+    FROM "Cluster" c JOIN "Team" t ON t."id" = c."teamId"
+    WHERE c."id" = ${run.clusterId} AND c."teamId" = ${run.teamId}`;
+  return rows[0] ?? null;
 }

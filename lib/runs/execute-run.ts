@@ -1,7 +1,7 @@
 import { ActionFailedError, RunAbortedError, describeKubeError, getAction, protectedNamespaces, type ActionContext, type JsonObject, type Plan } from "@/lib/actions";
 import { db, type Prisma, type RunState } from "@/lib/db";
 import type { Claim } from "./claim-run";
-import { kubeForCluster } from "./cluster-client";
+import { clusterOfRun, kubeForCluster } from "./cluster-client";
 import { rollbackRun, settleRun, sleepUntil } from "./finish-run";
 import { publishRunEvents } from "./run-events";
 import { queueWait } from "./run-metrics";
@@ -22,7 +22,7 @@ async function runFresh(claim: Claim, rec: RunRecorder, signal: AbortSignal): Pr
   queueWait.observe({ action: action.id }, (Date.now() - run.queuedAt.getTime()) / 1000);
   // The claim already wrote RUNNING; only the live view needs telling.
   publishRunEvents(run.id, [{ type: "state", state: "RUNNING", error: null, at: new Date().toISOString() }]);
-  const cluster = await db.cluster.findUnique({ where: { id: run.clusterId }, include: { team: true } });
+  const cluster = await clusterOfRun(run);
   if (!cluster) return (await rec.setState("FAILED", {}, "the cluster was removed"), "FAILED");
   let kube;
   try {
@@ -34,7 +34,7 @@ async function runFresh(claim: Claim, rec: RunRecorder, signal: AbortSignal): Pr
   const step = createStepper(rec, action.id, signal, 0);
   const ctx: ActionContext = {
     kube,
-    protectedNamespaces: protectedNamespaces(cluster.team),
+    protectedNamespaces: protectedNamespaces(cluster),
     runId: run.id,
     signal,
     log: (m, d, l) => rec.log(m, d, l),
@@ -71,7 +71,7 @@ async function runTakenOver(claim: Claim, rec: RunRecorder, signal: AbortSignal)
   const actionId = run.actionId;
   await db.runStep.updateMany({ where: { runId: run.id, state: "RUNNING" }, data: { state: "FAILED", error: "interrupted: its worker stopped", finishedAt: new Date() } });
   rec.log(`taken over by ${rec.holder.workerId} (attempt ${run.attempt})`, {}, "warn");
-  const cluster = await db.cluster.findUnique({ where: { id: run.clusterId } });
+  const cluster = await clusterOfRun(run);
   if (!cluster) return (await rec.setState("ROLLBACK_FAILED", {}, "the cluster was removed before its undo"), "ROLLBACK_FAILED");
   const kube = await kubeForCluster(cluster);
   if (claim.from === "RUNNING" && run.result !== null && run.abortRequestedAt === null) return settleRun(kube, actionId, rec, signal);

@@ -15,13 +15,24 @@ export type RunEvent = z.infer<typeof runEventSchema>;
 
 export const runChannel = (runId: string) => `run:${runId}`;
 
+// Events published in one turn of the event loop (all runs of this process) travel to Redis
+// in one pipeline: a worker with many runs in flight sends one write, not one per event.
+let batch: Array<[channel: string, text: string]> = [];
+
+// The connection is taken when the batch begins, as before a close: a batch never opens a new one.
+function sendBatch(redis: ReturnType<typeof producerConnection>): void {
+  const events = batch;
+  batch = [];
+  const pipe = redis.pipeline();
+  for (const [channel, text] of events) pipe.publish(channel, text);
+  pipe.exec().catch((err: Error) => log.debug({ events: events.length, err: err.message }, "live events not published"));
+}
+
 /** Publishes events of a run (already stored in PostgreSQL); a Redis failure only loses liveness. */
 export function publishRunEvents(runId: string, events: RunEvent[]): void {
   if (events.length === 0) return;
-  const redis = producerConnection();
-  const pipe = redis.pipeline();
-  for (const e of events) pipe.publish(runChannel(runId), JSON.stringify(e));
-  pipe.exec().catch((err: Error) => log.debug({ runId, err: err.message }, "live event not published"));
+  if (batch.length === 0) setImmediate(sendBatch, producerConnection());
+  for (const e of events) batch.push([runChannel(runId), JSON.stringify(e)]);
 }
 
 type Listener = (event: RunEvent) => void;

@@ -29,10 +29,17 @@ async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, ms: numbe
 
 const asJson = (v: unknown) => (v === undefined ? undefined : (v as Prisma.InputJsonValue));
 
+// A step without an undo that ends within this time is written once, when it ends; a longer
+// one is written as RUNNING when this time is up, so the timeline shows it under way.
+const QUICK_STEP_MS = 1_000;
+
 /**
- * The step() of an action context: each call becomes a RunStep row written BEFORE the step
- * acts (with its undo record and when that undo is due), then marked SUCCEEDED or FAILED.
- * Steps marked with retries are repeated after a failure; none is repeated after an abort.
+ * The step() of an action context: each call becomes a RunStep row, marked SUCCEEDED or
+ * FAILED when it ends. A step with an undo is written BEFORE it acts (with its undo record and
+ * when that undo is due), so that whoever takes the run over can undo it. A step without one
+ * has nothing to undo: it is written as RUNNING only if it lasts (QUICK_STEP_MS), which spares
+ * quick steps (a pod deletion) a write. Steps marked with retries are repeated after a
+ * failure; none is repeated after an abort.
  */
 export function createStepper(rec: RunRecorder, actionId: string, signal: AbortSignal, firstIndex: number) {
   let next = firstIndex;
@@ -48,16 +55,26 @@ export function createStepper(rec: RunRecorder, actionId: string, signal: AbortS
     const undo = opts.undo ? undoSchema.parse(opts.undo) : undefined;
     const startedAt = new Date();
     const undoDueAt = undo && opts.undoAfterMs !== undefined ? new Date(startedAt.getTime() + opts.undoAfterMs) : null;
-    const row = await db.runStep.create({
-      data: { runId, teamId, index, name, state: "RUNNING", target: asJson(target), before: asJson(opts.before), undo: asJson(undo), undoDueAt, startedAt },
-      select: { id: true },
-    });
+    const row = { runId, teamId, index, name, target: asJson(target), before: asJson(opts.before), undo: asJson(undo), undoDueAt, startedAt };
+    let written: Promise<string> | undefined;
+    const writeRunning = () => (written ??= db.runStep.create({ data: { ...row, state: "RUNNING" }, select: { id: true } }).then((r) => r.id));
+    let lasting: NodeJS.Timeout | undefined;
+    if (undo) await writeRunning();
+    else {
+      lasting = setTimeout(() => writeRunning().catch((err: Error) => rec.log(`step "${name}" not recorded yet: ${err.message}`, {}, "warn")), QUICK_STEP_MS);
+    }
+    const finish = async (data: { state: "SUCCEEDED" | "FAILED"; after?: Prisma.InputJsonValue; error?: string }) => {
+      clearTimeout(lasting);
+      const done = { ...data, finishedAt: new Date() };
+      if (written) await db.runStep.update({ where: { id: await written }, data: done });
+      else await db.runStep.create({ data: { ...row, ...done } });
+    };
     const end = stepDuration.startTimer({ action: actionId });
     const attempts = 1 + (opts.retries ?? 0);
     for (let attempt = 1; ; attempt++) {
       try {
         const after = await withTimeout(fn, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal, name);
-        await db.runStep.update({ where: { id: row.id }, data: { state: "SUCCEEDED", after: asJson(after ?? null), finishedAt: new Date() } });
+        await finish({ state: "SUCCEEDED", after: asJson(after ?? null) });
         end({ outcome: "succeeded" });
         publishRunEvents(runId, [{ type: "step", index, name, state: "SUCCEEDED", at: new Date().toISOString() }]);
         return after;
@@ -68,7 +85,7 @@ export function createStepper(rec: RunRecorder, actionId: string, signal: AbortS
           await new Promise((r) => setTimeout(r, RETRY_DELAY_MS * attempt));
           continue;
         }
-        await db.runStep.update({ where: { id: row.id }, data: { state: "FAILED", error, finishedAt: new Date() } });
+        await finish({ state: "FAILED", error });
         end({ outcome: "failed" });
         publishRunEvents(runId, [{ type: "step", index, name, state: "FAILED", error, at: new Date().toISOString() }]);
         throw err;

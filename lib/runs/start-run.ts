@@ -7,10 +7,18 @@ import { runsRequested } from "./run-metrics";
 import { enqueueRun } from "./run-queue";
 
 const log = createLogger("runs");
-const PENDING = ["QUEUED", "RUNNING", "ROLLING_BACK"] as const;
 
-// Creates the row under a per-team advisory lock, so two requests at once cannot both pass
-// the concurrent-run limit.
+// The SQLSTATE with which PostgreSQL refuses a run over the team's concurrent-run limit.
+const OVER_RUN_LIMIT = "PR001";
+
+function isOverRunLimit(err: unknown): boolean {
+  const meta = (err as { meta?: { driverAdapterError?: { cause?: { code?: unknown } } } } | null)?.meta;
+  return meta?.driverAdapterError?.cause?.code === OVER_RUN_LIMIT;
+}
+
+// Records the run. The concurrent-run limit is kept by PostgreSQL itself (triggers on "Run",
+// migration team_active_runs, count each team's runs in progress and refuse one too many), so
+// a run is one INSERT, and two requests at once cannot both pass the limit.
 async function createRow(r: Awaited<ReturnType<typeof resolveRun>>): Promise<Run> {
   const { request, team } = r;
   const data = {
@@ -28,19 +36,21 @@ async function createRow(r: Awaited<ReturnType<typeof resolveRun>>): Promise<Run
     const now = new Date();
     return db.run.create({ data: { ...data, state: "SUCCEEDED", progress: 100, startedAt: now, finishedAt: now } });
   }
-  return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`runs:${team.id}`}, 0))`;
-    const pending = await tx.run.count({ where: { teamId: team.id, state: { in: [...PENDING] } } });
-    if (pending >= team.maxConcurrentRuns) {
-      throw new RunRefusedError("concurrency-limit", `The team has ${pending} run(s) in progress; its limit is ${team.maxConcurrentRuns}`, {
-        pending,
-        limit: team.maxConcurrentRuns,
-      });
-    }
-    // A trial team has a fixed number of runs (lib/trials).
-    await checkTrialRuns(tx, team);
-    return tx.run.create({ data });
-  });
+  try {
+    if (!team.isTrial) return await db.run.create({ data });
+    // A trial team has a fixed number of runs (lib/trials), counted under a per-team lock.
+    return await db.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`runs:${team.id}`}, 0))`;
+      await checkTrialRuns(tx, team);
+      return tx.run.create({ data });
+    });
+  } catch (err) {
+    if (!isOverRunLimit(err)) throw err;
+    const now = await db.team.findUnique({ where: { id: team.id }, select: { activeRuns: true, maxConcurrentRuns: true } });
+    const pending = now?.activeRuns ?? team.activeRuns;
+    const limit = now?.maxConcurrentRuns ?? team.maxConcurrentRuns;
+    throw new RunRefusedError("concurrency-limit", `The team has ${pending} run(s) in progress; its limit is ${limit}`, { pending, limit });
+  }
 }
 
 /**

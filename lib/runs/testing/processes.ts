@@ -8,9 +8,14 @@ import path from "node:path";
 
 // Test-only: real worker processes and a private Redis server, stopped by their own pid.
 
-/** Starts `workers/worker.ts` as a child process; resolves once it reports ready. */
-export function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "workers/worker.ts"], {
+/**
+ * Starts `workers/worker.ts` as a child process; resolves once it reports ready. With
+ * cpuProfileDir the worker writes a V8 CPU profile there when it exits (which it only does on a
+ * graceful stop: stop it with stopGracefully, not killHard).
+ */
+export function startWorkerProcess(env: Record<string, string>, opts: { cpuProfileDir?: string } = {}): Promise<ChildProcess> {
+  const profile = opts.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", opts.cpuProfileDir] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "workers/worker.ts"], {
     env: { ...process.env, WORKER_HEALTH_PORT: "0", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -29,6 +34,14 @@ export async function killHard(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, "exit");
   child.kill("SIGKILL");
+  await exited;
+}
+
+/** SIGTERM, then waits for the process to finish its shutdown and exit. */
+export async function stopGracefully(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
   await exited;
 }
 
