@@ -36,3 +36,12 @@ export const db: PrismaClient = globalForDb.pystolDb ?? createClient();
 if (process.env.NODE_ENV !== "production") globalForDb.pystolDb = db;
 
 export type Db = PrismaClient;
+
+/**
+ * The SQLSTATE of a PostgreSQL error that reached us through Prisma's driver adapter (for
+ * example one raised by a trigger or function of ours), or undefined for any other error.
+ */
+export function postgresErrorCode(err: unknown): string | undefined {
+  const code = (err as { meta?: { driverAdapterError?: { cause?: { code?: unknown } } } } | null)?.meta?.driverAdapterError?.cause?.code;
+  return typeof code === "string" ? code : undefined;
+}

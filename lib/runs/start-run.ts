@@ -1,5 +1,5 @@
 import { checkSafety, getAction, RunRefusedError, type Plan } from "@/lib/actions";
-import { db, type Prisma, type Run } from "@/lib/db";
+import { db, postgresErrorCode, type Prisma, type Run } from "@/lib/db";
 import { createLogger } from "@/lib/log";
 import { checkTrialRuns } from "@/lib/trials/limits";
 import { resolveRun, type RunRequest } from "./plan-run";
@@ -12,8 +12,7 @@ const log = createLogger("runs");
 const OVER_RUN_LIMIT = "PR001";
 
 function isOverRunLimit(err: unknown): boolean {
-  const meta = (err as { meta?: { driverAdapterError?: { cause?: { code?: unknown } } } } | null)?.meta;
-  return meta?.driverAdapterError?.cause?.code === OVER_RUN_LIMIT;
+  return postgresErrorCode(err) === OVER_RUN_LIMIT;
 }
 
 // Records the run. The concurrent-run limit is kept by PostgreSQL itself (triggers on "Run",

@@ -1,6 +1,6 @@
 import { RunRefusedError } from "@/lib/actions/errors";
 import { hit, type Limit } from "@/lib/auth/throttle";
-import type { Prisma } from "@/lib/db";
+import { postgresErrorCode, type Prisma } from "@/lib/db";
 import { TrialLimitError } from "./errors";
 import { trialSettings } from "./settings";
 
@@ -25,22 +25,23 @@ export function countActiveTrials(tx: Pick<Tx, "team">, now = new Date()): Promi
   return tx.team.count({ where: { isTrial: true, trialExpiresAt: { gt: now } } });
 }
 
-/**
- * Throws when the trial just written in this transaction is one too many. Call it last in the
- * transaction that creates the trial, after takeTrialSlotLock, so two starts at once cannot
- * both take the last place (the count includes the caller's own uncommitted trial).
- */
-export async function checkActiveTrials(tx: Tx): Promise<void> {
-  const max = trialSettings().TRIAL_MAX_ACTIVE;
-  const active = await countActiveTrials(tx);
-  if (active > max) {
-    throw new TrialLimitError("active");
-  }
-}
+// The SQLSTATE with which take_trial_slot (migration trial_slot) refuses one trial too many.
+const OVER_ACTIVE_TRIALS = "PR002";
 
-/** Serialises trial creation for the active-trials count (held until the transaction ends). */
-export async function takeTrialSlotLock(tx: Tx): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('trials:active', 0))`;
+/**
+ * Takes a place among the installation's active trials for the trial just written in this
+ * transaction; throws TrialLimitError("active") when there is none. Call it last in that
+ * transaction: its lock is held until the commit, and two starts at once cannot both take the
+ * last place. One round trip (lock and count happen in the database).
+ */
+export async function takeTrialSlot(tx: Tx): Promise<void> {
+  const max = trialSettings().TRIAL_MAX_ACTIVE;
+  try {
+    await tx.$queryRaw`SELECT "take_trial_slot"(${max}::integer)`;
+  } catch (err) {
+    if (postgresErrorCode(err) === OVER_ACTIVE_TRIALS) throw new TrialLimitError("active");
+    throw err;
+  }
 }
 
 /**

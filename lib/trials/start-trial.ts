@@ -8,7 +8,7 @@ import type { TeamContext } from "@/lib/tenancy";
 import { TrialLimitError } from "./errors";
 import { deleteTrialTeam } from "./delete-trial";
 import { guestSessionCookie, type SessionCookie } from "./guest-session";
-import { checkActiveTrials, checkTrialsPerIp, takeTrialSlotLock } from "./limits";
+import { checkTrialsPerIp, takeTrialSlot } from "./limits";
 import { claimPooledCluster } from "./pool";
 import { trialSettings } from "./settings";
 
@@ -64,10 +64,8 @@ export async function startTrial(meta: RequestMeta, now = new Date()): Promise<S
     const team = await createTeam(tx, { name: `Trial ${tag}`, userId: user.id, isTrial: true, trialExpiresAt: expiresAt }, meta);
     const pooled = await claimPooledCluster(tx, team.id, TRIAL_CLUSTER_NAME, user.id);
     await recordAudit({ action: "trial.started", teamId: team.id, actorUserId: user.id, targetType: "team", targetId: team.id, data: { expiresAt: expiresAt.toISOString(), cluster: pooled ? "pool" : "new" }, meta }, tx);
-    // The lock is taken last, so it is held only for the count and the commit: each start
-    // counts every trial committed before it plus itself, and the last place goes once.
-    await takeTrialSlotLock(tx);
-    await checkActiveTrials(tx);
+    // Last, so that its lock is held only until the commit.
+    await takeTrialSlot(tx);
     return { user, team, pooled };
   });
 

@@ -96,6 +96,17 @@ describe("limits", () => {
     expect(await db.team.count()).toBe(teamsBefore);
   });
 
+  it("gives the last place to exactly one of many starts at once", async () => {
+    const active = await countActiveTrials(db);
+    process.env.TRIAL_MAX_ACTIVE = String(active + 1);
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => startTrial(meta())));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+    expect(refused).toHaveLength(7);
+    for (const reason of refused) expect(reason).toBeInstanceOf(TrialLimitError);
+    expect(await countActiveTrials(db)).toBe(active + 1);
+  });
+
   it("refuses a run once the trial has used its runs; dry runs do not count", async () => {
     process.env.TRIAL_MAX_RUNS = "1";
     const trial = await startTrial(meta());
