@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { recordAudit } from "@/lib/audit";
+import { auditActor, recordAudit } from "@/lib/audit";
 import { generateToken, hashToken } from "@/lib/crypto";
 import { scoped, type TeamContext } from "@/lib/tenancy";
 import type { CreateTokenInput } from "./schemas";
@@ -83,9 +83,7 @@ export async function revokeApiToken(ctx: TeamContext, tokenId: string): Promise
     await recordAudit(
       {
         action: "api_token.revoked",
-        teamId: ctx.team.id,
-        actorUserId: ctx.user?.id,
-        actorTokenId: ctx.tokenId,
+        ...auditActor(ctx),
         targetType: "api_token",
         targetId: row.id,
         data: { name: row.name },

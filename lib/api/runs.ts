@@ -1,15 +1,11 @@
 import type { z } from "zod";
-import { recordAudit } from "@/lib/audit";
+import { auditActor, recordAudit } from "@/lib/audit";
 import { db, type Prisma } from "@/lib/db";
 import { abortRun, startRun } from "@/lib/runs";
 import { scoped, type TeamContext } from "@/lib/tenancy";
 import { findCluster, findRun } from "./lookup";
 import { ApiError } from "./respond";
 import type { createRunBody, listRunsQuery } from "./schemas";
-
-function actor(ctx: TeamContext) {
-  return { teamId: ctx.team.id, actorUserId: ctx.user?.id ?? null, actorTokenId: ctx.tokenId };
-}
 
 /**
  * Starts a run (or records a dry run) for the API: the cluster by id or name within the team,
@@ -30,7 +26,7 @@ export async function startApiRun(ctx: TeamContext, body: z.output<typeof create
   });
   await recordAudit({
     action: body.dryRun ? "run.dry_run" : "run.started",
-    ...actor(ctx),
+    ...auditActor(ctx),
     targetType: "run",
     targetId: run.id,
     data: { actionId: run.actionId, clusterId: cluster.id, targets: plan.targets.length },
@@ -42,7 +38,7 @@ export async function startApiRun(ctx: TeamContext, body: z.output<typeof create
 export async function abortApiRun(ctx: TeamContext, runId: string) {
   const before = await findRun(ctx, runId);
   await abortRun(ctx.team.id, before.id);
-  await recordAudit({ action: "run.abort_requested", ...actor(ctx), targetType: "run", targetId: before.id, data: { stateBefore: before.state } });
+  await recordAudit({ action: "run.abort_requested", ...auditActor(ctx), targetType: "run", targetId: before.id, data: { stateBefore: before.state } });
   return findRun(ctx, runId);
 }
 

@@ -1,5 +1,6 @@
 import { headers } from "next/headers";
 import { db, type Prisma } from "@/lib/db";
+import type { TeamContext } from "@/lib/tenancy/context";
 import { clientIp } from "./client-ip";
 
 export { clientIp } from "./client-ip";
@@ -31,6 +32,11 @@ export interface AuditEntry {
   targetId?: string;
   data?: Prisma.InputJsonValue;
   meta?: RequestMeta;
+}
+
+/** Who acted, from a team context: the team, and the signed-in person or the API token. */
+export function auditActor(ctx: TeamContext): Pick<AuditEntry, "teamId" | "actorUserId" | "actorTokenId"> {
+  return { teamId: ctx.team.id, actorUserId: ctx.user?.id ?? null, actorTokenId: ctx.tokenId };
 }
 
 type Tx = Pick<Prisma.TransactionClient, "auditEvent">;

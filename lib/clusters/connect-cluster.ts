@@ -1,4 +1,4 @@
-import { recordAudit } from "@/lib/audit";
+import { auditActor, recordAudit } from "@/lib/audit";
 import { db, type Cluster } from "@/lib/db";
 import { sealKubeconfig, serverHostOf, type ClusterProbe, type ValidatedKubeconfig } from "@/lib/kube";
 import { scoped, type TeamContext } from "@/lib/tenancy";
@@ -58,9 +58,7 @@ export async function replaceClusterCredentials(
     await recordAudit(
       {
         action: "cluster.credentials.replace",
-        teamId: ctx.team.id,
-        actorUserId: ctx.user?.id ?? null,
-        actorTokenId: ctx.tokenId,
+        ...auditActor(ctx),
         targetType: "cluster",
         targetId: cluster.id,
         data: { name: cluster.name, serverHost: serverHostOf(input.config), context: input.config.contextName },
@@ -84,9 +82,7 @@ export async function renameCluster(ctx: TeamContext, clusterId: string, name: s
       await recordAudit(
         {
           action: "cluster.rename",
-          teamId: ctx.team.id,
-          actorUserId: ctx.user?.id ?? null,
-          actorTokenId: ctx.tokenId,
+          ...auditActor(ctx),
           targetType: "cluster",
           targetId: cluster.id,
           data: { from: cluster.name, to: name },

@@ -1,4 +1,4 @@
-import { recordAudit } from "@/lib/audit";
+import { auditActor, recordAudit } from "@/lib/audit";
 import type { TeamContext } from "@/lib/tenancy";
 import { checkCluster, type ClusterCheck } from "./check-cluster";
 import { findTeamCluster } from "./connect-cluster";
@@ -9,9 +9,7 @@ export async function recheckCluster(ctx: TeamContext, clusterId: string): Promi
   const result = await checkCluster(cluster);
   await recordAudit({
     action: "cluster.check",
-    teamId: ctx.team.id,
-    actorUserId: ctx.user?.id ?? null,
-    actorTokenId: ctx.tokenId,
+    ...auditActor(ctx),
     targetType: "cluster",
     targetId: cluster.id,
     data: { name: cluster.name, status: result.ok ? "CONNECTED" : result.status },

@@ -1,4 +1,4 @@
-import { recordAudit } from "@/lib/audit";
+import { auditActor, recordAudit } from "@/lib/audit";
 import { db, type Cluster } from "@/lib/db";
 import { scoped, type TeamContext } from "@/lib/tenancy";
 import type { CreateClusterRequest } from "@/lib/sandbox/admin-client";
@@ -71,9 +71,7 @@ export async function deleteCluster(ctx: TeamContext, clusterId: string): Promis
     await recordAudit(
       {
         action: "cluster.delete",
-        teamId: ctx.team.id,
-        actorUserId: ctx.user?.id ?? null,
-        actorTokenId: ctx.tokenId,
+        ...auditActor(ctx),
         targetType: "cluster",
         targetId: cluster.id,
         data: { name: cluster.name, kind: cluster.kind },

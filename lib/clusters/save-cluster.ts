@@ -1,4 +1,4 @@
-import { recordAudit } from "@/lib/audit";
+import { auditActor, recordAudit } from "@/lib/audit";
 import { db, type Cluster, type Prisma } from "@/lib/db";
 import type { ClusterProbe } from "@/lib/kube";
 import { scoped, type TeamContext } from "@/lib/tenancy";
@@ -70,9 +70,7 @@ export async function saveCheckedCluster(
         await recordAudit(
           {
             action: "cluster.create",
-            teamId: ctx.team.id,
-            actorUserId: ctx.user?.id ?? null,
-            actorTokenId: ctx.tokenId,
+            ...auditActor(ctx),
             targetType: "cluster",
             targetId: created.id,
             data: { name: created.name, kind: input.kind, ...input.audit },

@@ -1,4 +1,4 @@
-import { recordAudit } from "@/lib/audit";
+import { auditActor, recordAudit } from "@/lib/audit";
 import { generateToken, hashToken } from "@/lib/crypto";
 import { db, type ShareLink } from "@/lib/db";
 import { scoped, type TeamContext } from "@/lib/tenancy";
@@ -33,10 +33,6 @@ export function shareLinkView(link: ShareLink, now = new Date()): ShareLinkView 
   return { id, runId, createdAt, expiresAt, revokedAt, lastViewedAt, viewCount, live: isLive(link, now) };
 }
 
-function actor(ctx: TeamContext) {
-  return { teamId: ctx.team.id, actorUserId: ctx.user?.id ?? null, actorTokenId: ctx.tokenId };
-}
-
 /**
  * Creates a share link for a run of the team. Returns the token once: only its SHA-256 hash
  * is stored. Another team's run id is not found.
@@ -60,7 +56,7 @@ export async function createShareLink(
       },
     });
     await recordAudit(
-      { action: "share_link.created", ...actor(ctx), targetType: "run", targetId: run.id, data: { shareLinkId: row.id, expiry } },
+      { action: "share_link.created", ...auditActor(ctx), targetType: "run", targetId: run.id, data: { shareLinkId: row.id, expiry } },
       tx,
     );
     return row;
@@ -77,7 +73,7 @@ export async function revokeShareLink(ctx: TeamContext, linkId: string): Promise
     const now = new Date();
     await tx.shareLink.updateMany({ where: { ...scoped(ctx), id: link.id, revokedAt: null }, data: { revokedAt: now } });
     await recordAudit(
-      { action: "share_link.revoked", ...actor(ctx), targetType: "run", targetId: link.runId, data: { shareLinkId: link.id } },
+      { action: "share_link.revoked", ...auditActor(ctx), targetType: "run", targetId: link.runId, data: { shareLinkId: link.id } },
       tx,
     );
     return shareLinkView({ ...link, revokedAt: now });

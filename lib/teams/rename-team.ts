@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { recordAudit } from "@/lib/audit";
+import { auditActor, recordAudit } from "@/lib/audit";
 import { scoped, type TeamContext } from "@/lib/tenancy";
 
 /** Renames the context's team and audits the change, in one transaction. */
@@ -9,9 +9,7 @@ export async function renameTeam(ctx: TeamContext, name: string): Promise<void> 
     await recordAudit(
       {
         action: "team.renamed",
-        teamId: ctx.team.id,
-        actorUserId: ctx.user?.id,
-        actorTokenId: ctx.tokenId,
+        ...auditActor(ctx),
         targetType: "team",
         targetId: ctx.team.id,
         data: { from: ctx.team.name, to: name },

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { randomBytes } from "node:crypto";
 import { describeAction, getAction, RunRefusedError, targetKey, type Plan } from "@/lib/actions";
-import { recordAudit } from "@/lib/audit";
+import { auditActor, recordAudit } from "@/lib/audit";
 import { planRun, startRun } from "@/lib/runs";
 import { withTeamAction, type ActionResult, type TeamContext } from "@/lib/tenancy";
 import { FIELD_PREFIX, fieldsFromSchema, issuesByField, paramsFromForm } from "@/app/_components/schema-fields";
@@ -55,9 +55,7 @@ const prefixed = <T,>(o: Record<string, T>) => Object.fromEntries(Object.entries
 async function audit(ctx: TeamContext, action: string, data: Record<string, string | number>, runId?: string) {
   await recordAudit({
     action,
-    teamId: ctx.team.id,
-    actorUserId: ctx.user?.id ?? null,
-    actorTokenId: ctx.tokenId,
+    ...auditActor(ctx),
     targetType: runId ? "run" : undefined,
     targetId: runId,
     data,

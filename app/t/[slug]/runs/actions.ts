@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { recordAudit } from "@/lib/audit";
+import { auditActor, recordAudit } from "@/lib/audit";
 import { abortRun, haltTeam } from "@/lib/runs";
 import { withTeamAction, type ActionResult } from "@/lib/tenancy";
 import { STATE_LABELS } from "./run-format";
@@ -18,9 +18,7 @@ export async function haltAllRuns(_prev: ActionResult | null, form: FormData): P
     const { cancelled, aborting } = await haltTeam(ctx.team.id);
     await recordAudit({
       action: "runs.halted",
-      teamId: ctx.team.id,
-      actorUserId: ctx.user?.id ?? null,
-      actorTokenId: ctx.tokenId,
+      ...auditActor(ctx),
       targetType: "team",
       targetId: ctx.team.id,
       data: { cancelled, aborting },
@@ -40,9 +38,7 @@ export async function abortRunAction(_prev: ActionResult | null, form: FormData)
     if (state === null) return { ok: false, error: "This run no longer exists." };
     await recordAudit({
       action: "run.abort_requested",
-      teamId: ctx.team.id,
-      actorUserId: ctx.user?.id ?? null,
-      actorTokenId: ctx.tokenId,
+      ...auditActor(ctx),
       targetType: "run",
       targetId: parsed.data.runId,
       data: { state },
