@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { closeProducerConnection } from "@/lib/queue";
-import { createTestCluster, startTestSandbox, type Sandbox } from "@/lib/runs/testing/harness";
+import { startTestSandbox, type Sandbox } from "@/lib/runs/testing/harness";
 import type { CreateClusterRequest } from "@/lib/sandbox/admin-client";
-import type { TeamContext } from "@/lib/tenancy";
-import { clusterSummary, eventList, explainViewError, findViewCluster, nodeUsage, podPage, type ViewCluster } from "@/lib/views";
+import { clusterSummary, eventList, explainViewError, nodeUsage, podPage, type ViewCluster } from "@/lib/views";
+import { testViewCluster } from "./test-helpers";
 
 // Clusters narrower than the sandbox's default administrator token, as real kubeconfigs often
 // are: credentials that may not list some resources, and a cluster without metrics-server.
@@ -13,10 +13,7 @@ import { clusterSummary, eventList, explainViewError, findViewCluster, nodeUsage
 let sb: Sandbox;
 
 async function viewCluster(access: CreateClusterRequest["access"]): Promise<ViewCluster> {
-  const { teamId, clusterId } = await createTestCluster(sb, {}, access);
-  const team = await db.team.findUniqueOrThrow({ where: { id: teamId } });
-  const ctx: TeamContext = { team: { id: team.id, slug: team.slug, name: team.name, personal: false, isTrial: false }, role: "VIEWER", user: null, tokenId: null };
-  return (await findViewCluster(ctx, clusterId))!;
+  return (await testViewCluster(sb, access)).cluster;
 }
 
 beforeAll(async () => {

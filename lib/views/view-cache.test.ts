@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
 import { closeProducerConnection } from "@/lib/queue";
 import { startTestSandbox, type Sandbox } from "@/lib/runs/testing/harness";
-import type { TeamContext } from "@/lib/tenancy";
-import { clusterSummary, eventList, findViewCluster, podPage, type ViewCluster } from "@/lib/views";
+import { clusterSummary, eventList, podPage, type ViewCluster } from "@/lib/views";
+import { testViewCluster } from "./test-helpers";
 import { cachedView } from "./view-cache";
 
 // The cache against the real sandbox, Redis and PostgreSQL: the sandbox's own request
@@ -21,18 +20,9 @@ async function listCalls(): Promise<number> {
   return n;
 }
 
-async function teamWithCluster(sandboxClusterId: string): Promise<{ ctx: TeamContext; cluster: ViewCluster }> {
-  const slug = `v-${randomBytes(5).toString("hex")}`;
-  const team = await db.team.create({ data: { slug, name: slug } });
-  const row = await db.cluster.create({ data: { teamId: team.id, name: "c", kind: "SANDBOX", sandboxClusterId, status: "CONNECTED" } });
-  const c: TeamContext = { team: { id: team.id, slug, name: slug, personal: false, isTrial: false }, role: "VIEWER", user: null, tokenId: null };
-  return { ctx: c, cluster: (await findViewCluster(c, row.id))! };
-}
-
 beforeAll(async () => {
   sb = await startTestSandbox();
-  const created = await sb.admin.createCluster({ seed: "demo" });
-  ({ cluster } = await teamWithCluster(created.id));
+  ({ cluster } = await testViewCluster(sb));
 });
 
 afterAll(async () => {
@@ -89,9 +79,8 @@ describe("cluster view cache", () => {
   });
 
   it("an unreachable cluster comes back as an explained error, not an exception", async () => {
-    const gone = await sb.admin.createCluster({ seed: "empty" });
-    await sb.admin.deleteCluster(gone.id);
-    const { cluster: orphan } = await teamWithCluster(gone.id);
+    const { cluster: orphan, sandboxId } = await testViewCluster(sb);
+    await sb.admin.deleteCluster(sandboxId);
     const v = await clusterSummary(orphan);
     expect(v.data).toBeUndefined();
     expect(v.error?.code).toBe("unreachable");
