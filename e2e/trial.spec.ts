@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import pg from "pg";
 import { test, expect } from "./fixtures";
 import { alertBox } from "./helpers";
-import { E2E_DATABASE_URL, E2E_SANDBOX_ADMIN_TOKEN, E2E_SANDBOX_ADMIN_URL } from "./stack";
+import { sandboxAdmin, sql } from "./seed";
 
 // "Try it now" in Chromium against the whole stack (web, worker, sandbox): no account needed.
 
@@ -150,21 +149,19 @@ test("from the landing page to a finished, shared pod-kill run without an accoun
 
   // Expiry: the worker's trials.expire job (every minute) deletes the trial, its virtual
   // cluster and its rows, and the link answers 404.
-  const client = new pg.Client({ connectionString: E2E_DATABASE_URL });
-  await client.connect();
+  const [cluster] = await sql<{ sandboxClusterId: string }>(
+    `SELECT c."sandboxClusterId" FROM "Cluster" c JOIN "Team" t ON t.id = c."teamId" WHERE t.slug = $1`,
+    [slug],
+  );
+  expect(cluster?.sandboxClusterId).toBeTruthy();
   try {
-    const { rows } = await client.query<{ sandboxClusterId: string }>(
-      `SELECT c."sandboxClusterId" FROM "Cluster" c JOIN "Team" t ON t.id = c."teamId" WHERE t.slug = $1`,
-      [slug],
-    );
-    await client.query(`UPDATE "Team" SET "trialExpiresAt" = now() - interval '1 second' WHERE slug = $1`, [slug]);
+    await sql(`UPDATE "Team" SET "trialExpiresAt" = now() - interval '1 second' WHERE slug = $1`, [slug]);
     await expect.poll(async () => (await shared.request.get(url.pathname)).status(), { timeout: 120_000, intervals: [2_000] }).toBe(404);
-    expect((await client.query(`SELECT 1 FROM "Team" WHERE slug = $1`, [slug])).rowCount).toBe(0);
-    expect((await client.query(`SELECT 1 FROM "Run" WHERE id = $1`, [runId])).rowCount).toBe(0);
-    const admin = await fetch(`${E2E_SANDBOX_ADMIN_URL}/clusters/${rows[0]!.sandboxClusterId}`, { headers: { authorization: `Bearer ${E2E_SANDBOX_ADMIN_TOKEN}` } });
-    expect(admin.status).toBe(404);
+    expect(await sql(`SELECT 1 FROM "Team" WHERE slug = $1`, [slug])).toHaveLength(0);
+    expect(await sql(`SELECT 1 FROM "Run" WHERE id = $1`, [runId])).toHaveLength(0);
+    const clusterIds = (await sandboxAdmin().listClusters()).map((c) => c.id);
+    expect(clusterIds).not.toContain(cluster!.sandboxClusterId);
   } finally {
-    await client.end();
     await stranger.close();
   }
 });
