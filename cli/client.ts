@@ -11,7 +11,7 @@ export class ApiFailure extends Error {
   }
 }
 
-/** A thin client of /api/v1/t/<team>: JSON in, JSON out, errors as ApiFailure. */
+/** A thin client of /api/v1/t/<team> (and /api/v1/token): JSON in, JSON out, errors as ApiFailure. */
 export class PystolClient {
   constructor(private readonly s: Settings) {}
 
@@ -24,10 +24,14 @@ export class PystolClient {
     return `${this.server}/api/v1/t/${encodeURIComponent(this.s.team)}${path}`;
   }
 
-  /** Sends a request with the token; the body (if any) as JSON. */
-  async raw(path: string, init: { method?: string; body?: unknown; accept?: string } = {}): Promise<Response> {
+  /** Sends a request with the token to a path under the team; the body (if any) as JSON. */
+  raw(path: string, init: { method?: string; body?: unknown; accept?: string } = {}): Promise<Response> {
+    return this.send(this.url(path), init);
+  }
+
+  private async send(url: string, init: { method?: string; body?: unknown; accept?: string }): Promise<Response> {
     try {
-      return await fetch(this.url(path), {
+      return await fetch(url, {
         method: init.method ?? "GET",
         headers: {
           authorization: `Bearer ${this.s.token}`,
@@ -42,8 +46,17 @@ export class PystolClient {
     }
   }
 
-  async request<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-    const res = await this.raw(path, init);
+  request<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+    return this.json<T>(this.url(path), init);
+  }
+
+  /** The team the token belongs to and the role it acts with (the client's own team is not used). */
+  tokenTeam(): Promise<{ team: { slug: string; name: string }; role: string }> {
+    return this.json(`${this.server}/api/v1/token`, {});
+  }
+
+  private async json<T>(url: string, init: { method?: string; body?: unknown }): Promise<T> {
+    const res = await this.send(url, init);
     const text = await res.text();
     let data: unknown;
     try {

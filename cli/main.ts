@@ -12,7 +12,8 @@ import type { Out } from "./output";
 const HELP = `pystol — fault injection for Kubernetes, from the command line
 
 Usage:
-  pystol login --server <url> --team <slug> [--token <pst_…>]   (or the token on standard input)
+  pystol login --server <url> [--token <pst_…>] [--team <slug>]
+               (the token on standard input if not given; the team is the token's own)
   pystol clusters
   pystol actions [<action>]
   pystol run <action> --cluster <name|id> [--param name=value ...] [--params-json '{…}']
@@ -77,7 +78,7 @@ export async function main(argv: string[], out: Out = { json: false, stdout: (s)
   const o: Out = { ...out, json: Boolean(flags.json) };
   const client = async () => {
     const s = await resolveSettings({ server: flags.server, team: flags.team, token: flags.token });
-    if (!s.server || !s.team || !s.token) throw new UsageError("not logged in: run pystol login --server <url> --team <slug>, or set PYSTOL_SERVER, PYSTOL_TEAM and PYSTOL_TOKEN");
+    if (!s.server || !s.team || !s.token) throw new UsageError("not logged in: run pystol login --server <url>, or set PYSTOL_SERVER, PYSTOL_TEAM and PYSTOL_TOKEN");
     return new PystolClient({ server: s.server, team: s.team, token: s.token });
   };
   try {

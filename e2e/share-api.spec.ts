@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "./fixtures";
@@ -40,11 +40,18 @@ test("the CLI runs actions with --wait and its exit code says the outcome; share
   const token = await createApiToken(slug, account.email, ["run"]);
   const config = path.join(mkdtempSync(path.join(os.tmpdir(), "pystol-cli-")), "config.json");
 
-  // login stores the server, team and token in a file only its owner can read.
-  const login = await cli(config, ["login", "--server", baseURL!, "--team", slug, "--token", token]);
+  // login finds the token's team and stores the server, team and token in a file only its
+  // owner can read; a team the token does not belong to is refused and nothing is saved.
+  const wrong = await cli(path.join(path.dirname(config), "wrong.json"), ["login", "--server", baseURL!, "--team", `${slug}-other`, "--token", token]);
+  expect(wrong.code).not.toBe(0);
+  expect(wrong.stderr).toContain("Team not found");
+  expect(existsSync(path.join(path.dirname(config), "wrong.json"))).toBe(false);
+  const login = await cli(config, ["login", "--server", baseURL!, "--token", token]);
   expect(login.code, login.stderr).toBe(0);
+  expect(login.stdout).toContain(`(${slug})`);
   expect(login.stdout).toContain("as owner");
   expect(statSync(config).mode & 0o777).toBe(0o600);
+  expect(JSON.parse(readFileSync(config, "utf8"))).toMatchObject({ team: slug });
 
   const clusters = await cli(config, ["clusters", "--json"]);
   expect(clusters.code, clusters.stderr).toBe(0);

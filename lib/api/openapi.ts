@@ -68,6 +68,11 @@ export function openApiDocument(serverUrl: string) {
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }],
     paths: {
+      "/api/v1/token": {
+        get: op("The team of the API token in the Authorization header, and the role it acts with", "team:read", {
+          200: json(obj("team", { type: "object", properties: { slug: { type: "string" }, name: { type: "string" } }, required: ["slug", "name"] }, { role: { type: "string" } })),
+        }),
+      },
       "/api/v1/t/{slug}/clusters": { parameters: [slug], get: op("List clusters", "clusters:read", { 200: json(obj("clusters", { type: "array", items: ref("Cluster") })) }) },
       "/api/v1/t/{slug}/clusters/{clusterId}": {
         parameters: [slug, pathParam("clusterId", "Cluster id or name")],

@@ -13,6 +13,6 @@
 //    Never look a team-owned row up by id alone (findUnique({ where: { id } })).
 export { scoped, TeamAccessError, type TeamContext } from "./context";
 export { resolveTeamForUser, listUserTeams } from "./resolve-team";
-export { resolveTeamForToken, SCOPE_PERMISSIONS } from "./resolve-token";
+export { resolveTeamForToken, resolveTokenTeam, SCOPE_PERMISSIONS } from "./resolve-token";
 export { requireTeamAccess, withTeamAction, type ActionResult } from "./require-team";
 export { withTeamRoute, apiError, type TeamRouteHandler } from "./with-team-route";

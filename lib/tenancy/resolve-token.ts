@@ -53,3 +53,15 @@ export async function resolveTeamForToken(
   const { memberships: _m, ...user } = row.createdBy!;
   return { team: row.team, role, user, tokenId: row.id };
 }
+
+/**
+ * The team an API token belongs to, for a caller that has the token but not the team's slug
+ * (`pystol login` without `--team`): the same checks as resolveTeamForToken for team:read.
+ */
+export async function resolveTokenTeam(token: string): Promise<TeamContext> {
+  if (!token.startsWith("pst_") || token.length > 200)
+    throw new TeamAccessError(401, "Invalid or expired API token");
+  const row = await db.apiToken.findUnique({ where: { tokenHash: hashToken(token) }, select: { team: { select: { slug: true } } } });
+  if (!row) throw new TeamAccessError(401, "Invalid or expired API token");
+  return resolveTeamForToken(token, row.team.slug, "team:read");
+}

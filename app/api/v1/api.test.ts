@@ -9,6 +9,7 @@ import { closeRunQueue } from "@/lib/runs";
 import { createTestCluster, startTestSandbox, type Sandbox, type TestCluster } from "@/lib/runs/testing/harness";
 import { getSharedRun } from "@/lib/share";
 import * as openapi from "./openapi.json/route";
+import * as tokenRoute from "./token/route";
 import * as actionsRoute from "./t/[slug]/actions/route";
 import * as clusterRoute from "./t/[slug]/clusters/[clusterId]/route";
 import * as clustersRoute from "./t/[slug]/clusters/route";
@@ -177,11 +178,32 @@ describe("share links", () => {
   });
 });
 
+describe("token", () => {
+  const whoami = async (authorization?: string) => {
+    const res = await tokenRoute.GET(new NextRequest("http://localhost/api/v1/token", { headers: authorization ? { authorization } : {} }));
+    return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+
+  it("names the team and role of a live token, and refuses anything else with 401", async () => {
+    expect(await whoami(`Bearer ${readToken}`)).toEqual({ status: 200, body: { team: { slug, name: slug }, role: "MEMBER" } });
+    expect((await whoami(`Bearer ${otherToken}`)).body.team.slug).toBe(otherSlug);
+    expect((await whoami()).status).toBe(401);
+    expect((await whoami("Bearer pst_not-a-token")).body.error.code).toBe("unauthenticated");
+    expect((await whoami("Bearer nope")).status).toBe(401);
+
+    const team = await db.team.findUniqueOrThrow({ where: { slug } });
+    const member = await db.membership.findFirstOrThrow({ where: { teamId: team.id, role: "MEMBER" } });
+    const revoked = await apiToken(team.id, member.userId, ["read"]);
+    await db.apiToken.update({ where: { tokenHash: hashToken(revoked) }, data: { revokedAt: new Date() } });
+    expect((await whoami(`Bearer ${revoked}`)).status).toBe(401);
+  });
+});
+
 describe("openapi.json", () => {
   it("documents every route with the request schemas the handlers use", async () => {
     const doc = (await openapi.GET().json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/v1/t/{slug}/runs", "/api/v1/t/{slug}/runs/{runId}/abort", "/api/v1/t/{slug}/share-links/{linkId}"]));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/v1/token", "/api/v1/t/{slug}/runs", "/api/v1/t/{slug}/runs/{runId}/abort", "/api/v1/t/{slug}/share-links/{linkId}"]));
     const create = doc.components.schemas.CreateRun;
     expect(create.required).toEqual(["action", "cluster"]);
     expect(create.additionalProperties).toBe(false);
