@@ -3,7 +3,8 @@
 # installs dependencies, writes .env.local with generated secrets (never overwriting one),
 # applies migrations, builds the web app when needed, then runs the sandbox cluster (when the
 # project has it), the worker and the web app until Ctrl-C or SIGTERM stops them all.
-#   PORT (3000) and WORKER_HEALTH_PORT (9464) choose the ports.
+#   PORT (3000) and WORKER_HEALTH_PORT (9464) choose the ports; WEB_CONCURRENCY the number of
+#   web processes (default: one per CPU, server.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 NPM_CONFIG_UPDATE_NOTIFIER=false
@@ -102,7 +103,7 @@ trap 'stop_all' EXIT
 
 if [ "$(npm pkg get scripts.sandbox)" != "{}" ]; then start sandbox npm run --silent sandbox; fi
 start worker node --import tsx workers/worker.ts
-start web npx --no-install next start -p "$PORT"
+start web node server.mjs -p "$PORT"
 
 url_ok() { curl -fsS -o /dev/null --max-time 3 "$1" 2>/dev/null || node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"; }
 ready=0
