@@ -49,6 +49,10 @@ while IFS= read -r line; do
 done <.env.local
 
 export PORT="${PORT:-3000}" WORKER_HEALTH_PORT="${WORKER_HEALTH_PORT:-9464}"
+# A running installation keeps a few ready trial clusters, as a hosted one should (README). The
+# setting's own default stays 0 for the tests, which share one database between sandboxes; the
+# worker drops pool clusters a restarted sandbox has forgotten before it refills.
+export TRIAL_POOL_SIZE="${TRIAL_POOL_SIZE:-10}"
 export NEXTAUTH_URL="${NEXTAUTH_URL:-http://localhost:$PORT}"
 # The web app and the worker find the sandbox's admin interface on the port it was given.
 export SANDBOX_ADMIN_URL="${SANDBOX_ADMIN_URL:-http://127.0.0.1:${SANDBOX_ADMIN_PORT:-6444}}"
