@@ -1,7 +1,8 @@
 // The production web server: `next start`'s request handler, run in WEB_CONCURRENCY processes
 // (default: one per CPU) that share one port through node:cluster. One Node.js process renders
 // on one core; a burst of visitors needs all of them.
-//   node server.mjs [-p PORT] [-H HOSTNAME]     (or PORT / HOSTNAME; defaults 3000 / 0.0.0.0)
+//   node server.mjs [-p PORT] [-H HOSTNAME]     (PORT from the environment too; default 3000, and
+//   every interface, as `next start`: HOSTNAME is not read, since shells and containers set it)
 // The primary only forks, restarts and stops the workers, and answers /api/metrics with the sum
 // of every worker's metrics (lib/metrics/scrape.ts). Needs a production build (`next build`).
 import cluster from "node:cluster";
@@ -15,7 +16,7 @@ function option(short, long, fallback) {
 }
 
 const port = Number(option("-p", "--port", process.env.PORT || "3000"));
-const hostname = option("-H", "--hostname", process.env.HOSTNAME || "0.0.0.0");
+const hostname = option("-H", "--hostname", undefined);
 const requested = Number(process.env.WEB_CONCURRENCY || os.availableParallelism());
 const processes = Number.isInteger(requested) && requested >= 1 ? requested : 1;
 
@@ -94,13 +95,13 @@ async function primary() {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGTERM"));
-  console.log(`> Pystol web: ${processes} processes on http://${hostname}:${port}`);
+  console.log(`> Pystol web: ${processes} processes on http://${hostname ?? "localhost"}:${port}`);
 }
 
 async function worker(inCluster) {
   process.env.NODE_ENV = "production";
   const { default: next } = await import("next");
-  const app = next({ dev: false, dir: import.meta.dirname, hostname, port });
+  const app = next({ dev: false, dir: import.meta.dirname, hostname: hostname ?? "localhost", port });
   const handle = app.getRequestHandler();
   await app.prepare();
   const server = http.createServer((req, res) => handle(req, res));
@@ -120,7 +121,7 @@ async function worker(inCluster) {
       process.send?.({ type: COLLECTED, id: msg.id, metrics });
     });
   } else {
-    console.log(`> Pystol web on http://${hostname}:${port}`);
+    console.log(`> Pystol web on http://${hostname ?? "localhost"}:${port}`);
   }
 
   // Stop taking connections, let the open requests finish, then exit (at most 5 s: live event
