@@ -47,4 +47,5 @@ USER pystol
 EXPOSE 3000 9464
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node_modules/.bin/next", "start", "-H", "0.0.0.0", "-p", "3000"]
+# One web process per CPU the container may use (WEB_CONCURRENCY overrides), see server.mjs.
+CMD ["node", "server.mjs", "-H", "0.0.0.0", "-p", "3000"]

@@ -17,7 +17,9 @@ import {
 const PORT = E2E_PORT;
 // E2E_NEXT=dev serves the app with `next dev` instead, for quick iteration on one spec without a
 // production build; `npm test` always tests the build.
-const NEXT_COMMAND = process.env.E2E_NEXT === "dev" ? "next dev" : "next start";
+// The production entry (server.mjs) in one process: the tests look at one process's state
+// (caches, metrics); E2E_WEB_CONCURRENCY runs them against several.
+const NEXT_COMMAND = process.env.E2E_NEXT === "dev" ? "npx next dev" : `node server.mjs`;
 const baseURL = `http://127.0.0.1:${PORT}`;
 
 // Every process of the stack under test shares these settings. The session secret is new for
@@ -33,6 +35,7 @@ const stackEnv = {
   // Browser tests upload the sandbox's own kubeconfigs, which point at loopback: the test
   // operator allows exactly that address.
   PYSTOL_KUBE_ALLOWED_CIDRS: "127.0.0.1/32",
+  WEB_CONCURRENCY: process.env.E2E_WEB_CONCURRENCY ?? "1",
   // Stored kubeconfigs are sealed under a key of this run (production refuses to run without
   // one); kept in the environment so test workers, which seal kubeconfigs too, share it.
   PYSTOL_ENCRYPTION_KEYS: (process.env.PYSTOL_ENCRYPTION_KEYS ??= `e2e:${randomBytes(32).toString("base64")}`),
@@ -67,7 +70,7 @@ export default defineConfig({
   webServer: [
     // The web app: the production build made by `next build`, on a freshly reset database.
     {
-      command: `npx tsx e2e/reset-stack.ts && npx ${NEXT_COMMAND} -p ${PORT} -H 127.0.0.1`,
+      command: `npx tsx e2e/reset-stack.ts && ${NEXT_COMMAND} -p ${PORT} -H 127.0.0.1`,
       url: `${baseURL}/api/health`,
       env: stackEnv,
       reuseExistingServer: false,

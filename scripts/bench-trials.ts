@@ -3,8 +3,8 @@
 // session cookie → the cluster page answered 200 with its HTML. p50/p99 of that time, twice:
 // each trial creating its cluster, then with the pool of ready clusters (TRIAL_POOL_SIZE)
 // filled beforehand; and the sandbox process's resident memory per trial cluster.
-// Needs a production build (`npx next build`). Starts its own sandbox process and `next start`
-// on free ports with its own database (pystol_bench_trials, rebuilt) and Redis key prefix.
+// Needs a production build (`npx next build`). Starts its own sandbox process and the production
+// web server (server.mjs: WEB_CONCURRENCY processes, default one per CPU) on free ports with its own database (pystol_bench_trials, rebuilt) and Redis key prefix.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -39,7 +39,7 @@ const base = `http://127.0.0.1:${port}`;
 // BENCH_WEB_NODE_ARGS: extra Node flags for the web app, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 // (Node refuses profiling flags in NODE_OPTIONS).
 const webNodeArgs = (process.env.BENCH_WEB_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-const web: ChildProcess = spawn(process.execPath, [...webNodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+const web: ChildProcess = spawn(process.execPath, [...webNodeArgs, "server.mjs", "-p", String(port), "-H", "127.0.0.1"], {
   env: {
     ...process.env,
     NODE_ENV: "production",
@@ -53,7 +53,7 @@ const web: ChildProcess = spawn(process.execPath, [...webNodeArgs, "node_modules
   stdio: ["ignore", "ignore", "inherit"],
 });
 for (let i = 0; ; i++) {
-  if (web.exitCode !== null) throw new Error(`next start exited with ${web.exitCode}`);
+  if (web.exitCode !== null) throw new Error(`the web server exited with ${web.exitCode}`);
   if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
   if (i > 600) throw new Error("the web app did not become healthy");
   await new Promise((r) => setTimeout(r, 100));
@@ -141,8 +141,10 @@ async function burst(subnet: number) {
   return { ok: ok.length, failed: failed.length, why: [...new Set(failed.map((r) => r.why))].slice(0, 3).join(", "), wall, p50: pct(50), p99: pct(99), cpu };
 }
 
-// Warm-up: one trial (the production build compiles nothing, but pools and caches open).
-await tryItNow("192.0.2.1");
+// Warm-up: a few trials at once, so that every web process has loaded its routes and opened its
+// pools (the production build compiles nothing, but each process loads code on first use).
+const webProcesses = Number(process.env.WEB_CONCURRENCY || os.availableParallelism());
+await Promise.all(Array.from({ length: 2 * webProcesses }, (_, i) => tryItNow(`192.0.2.${i + 1}`)));
 const load = os.loadavg().map((x) => x.toFixed(1)).join(" / ");
 const before = rssMiB(sandbox.child.pid!);
 const clustersBefore = await clusterCount();
@@ -165,7 +167,7 @@ const line = (b: Awaited<ReturnType<typeof burst>>) =>
   `${b.ok} opened, ${b.failed} failed${b.failed ? ` (${b.why})` : ""}, wall ${f(b.wall, 1)} s; CPU per trial: web app ${f(b.cpu.web, 1)} ms, PostgreSQL ${f(b.cpu.pg, 1)} ms, sandbox ${f(b.cpu.sandbox, 1)} ms`;
 console.log(
   [
-    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; load average at start ${load}`,
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${webProcesses} web process(es); ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; load average at start ${load}`,
     `each trial creating its cluster: ${line(fresh)}`,
     `from the pool (${ready} ready clusters made beforehand in ${f(fillSecs, 1)} s): ${line(pooled)}`,
     "",

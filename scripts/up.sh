@@ -3,7 +3,8 @@
 # installs dependencies, writes .env.local with generated secrets (never overwriting one),
 # applies migrations, builds the web app when needed, then runs the sandbox cluster (when the
 # project has it), the worker and the web app until Ctrl-C or SIGTERM stops them all.
-#   PORT (3000) and WORKER_HEALTH_PORT (9464) choose the ports.
+#   PORT (3000) and WORKER_HEALTH_PORT (9464) choose the ports; WEB_CONCURRENCY the number of
+#   web processes (default: one per CPU, server.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 NPM_CONFIG_UPDATE_NOTIFIER=false
@@ -48,6 +49,10 @@ while IFS= read -r line; do
 done <.env.local
 
 export PORT="${PORT:-3000}" WORKER_HEALTH_PORT="${WORKER_HEALTH_PORT:-9464}"
+# A running installation keeps a few ready trial clusters, as a hosted one should (README). The
+# setting's own default stays 0 for the tests, which share one database between sandboxes; the
+# worker drops pool clusters a restarted sandbox has forgotten before it refills.
+export TRIAL_POOL_SIZE="${TRIAL_POOL_SIZE:-10}"
 export NEXTAUTH_URL="${NEXTAUTH_URL:-http://localhost:$PORT}"
 # The web app and the worker find the sandbox's admin interface on the port it was given.
 export SANDBOX_ADMIN_URL="${SANDBOX_ADMIN_URL:-http://127.0.0.1:${SANDBOX_ADMIN_PORT:-6444}}"
@@ -102,7 +107,7 @@ trap 'stop_all' EXIT
 
 if [ "$(npm pkg get scripts.sandbox)" != "{}" ]; then start sandbox npm run --silent sandbox; fi
 start worker node --import tsx workers/worker.ts
-start web npx --no-install next start -p "$PORT"
+start web node server.mjs -p "$PORT"
 
 url_ok() { curl -fsS -o /dev/null --max-time 3 "$1" 2>/dev/null || node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"; }
 ready=0

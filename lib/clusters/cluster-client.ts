@@ -1,4 +1,3 @@
-import { parse } from "yaml";
 import { z } from "zod";
 import type { Cluster } from "@/lib/db";
 import { KubeAccessError, createKubeClient, openKubeconfig, type KubeClient, type KubeTarget } from "@/lib/kube";
@@ -14,22 +13,18 @@ export type ClusterConnection = Pick<Cluster, "id" | "kind" | "sandboxClusterId"
 const CACHE_MS = 60_000;
 const cache = new Map<string, { client: Promise<KubeClient>; until: number }>();
 
-const sandboxKubeconfig = z.object({
-  clusters: z.array(z.object({ cluster: z.object({ server: z.string().url(), "certificate-authority-data": z.string() }) })).min(1),
-  users: z.array(z.object({ user: z.object({ token: z.string().min(1) }) })).min(1),
-});
+const sandboxCredentials = z.object({ server: z.string().url(), caPem: z.string().min(1), token: z.string().min(1) });
 
-/** The connection of a sandbox cluster, from the sandbox's admin interface. */
+/**
+ * The connection of a sandbox cluster, from the sandbox's admin interface (as JSON: the first
+ * view of every new trial cluster builds its client, and a kubeconfig's YAML cost more than
+ * the rest of it).
+ */
 async function sandboxTarget(sandboxClusterId: string): Promise<KubeTarget> {
   const admin = sandboxAdmin();
   if (!admin) throw new KubeAccessError("unreachable", "The sandbox is not configured on this server");
-  const kc = sandboxKubeconfig.parse(parse(await admin.getKubeconfig(sandboxClusterId)));
-  return {
-    kind: "sandbox",
-    server: kc.clusters[0]!.cluster.server,
-    caPem: Buffer.from(kc.clusters[0]!.cluster["certificate-authority-data"], "base64").toString("utf8"),
-    token: kc.users[0]!.user.token,
-  };
+  const c = sandboxCredentials.parse(await admin.getCredentials(sandboxClusterId));
+  return { kind: "sandbox", server: c.server, caPem: c.caPem, token: c.token };
 }
 
 /**

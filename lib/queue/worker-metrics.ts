@@ -33,6 +33,8 @@ singleMetric("pystol_queue_depth", () =>
     help: "Jobs waiting to start (waiting, delayed, prioritized), by queue",
     labelNames: ["queue"] as const,
     registers: [registry],
+    // The same shared figure in every process: summed over the web processes it would be wrong.
+    aggregator: "max",
     async collect() {
       for (const name of queueNames) {
         const c = await getQueue(name).getJobCounts("waiting", "delayed", "prioritized");

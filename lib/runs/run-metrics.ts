@@ -89,6 +89,8 @@ singleMetric("pystol_run_queue_depth", () =>
     help: "Runs waiting in the runs queue (waiting, delayed, prioritized) and being processed (active)",
     labelNames: ["status"] as const,
     registers: [registry],
+    // The same shared figure in every process: summed over the web processes it would be wrong.
+    aggregator: "max",
     async collect() {
       const c = await runQueue().getJobCounts("waiting", "delayed", "prioritized", "active");
       this.set({ status: "waiting" }, (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0));

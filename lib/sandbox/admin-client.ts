@@ -62,6 +62,11 @@ export class SandboxAdminClient {
     return (await (await this.call("GET", `/clusters/${encodeURIComponent(id)}`)).json()) as AdminClusterSummary;
   }
 
+  /** Address, CA and token of a cluster: its kubeconfig's content, as JSON. */
+  async getCredentials(id: string): Promise<{ server: string; caPem: string; token: string }> {
+    return (await (await this.call("GET", `/clusters/${encodeURIComponent(id)}/credentials`)).json()) as { server: string; caPem: string; token: string };
+  }
+
   async getKubeconfig(id: string): Promise<string> {
     return (await this.call("GET", `/clusters/${encodeURIComponent(id)}/kubeconfig`)).text();
   }

@@ -22,6 +22,7 @@ describe("admin interface", () => {
       expect((await admin.listClusters()).map((x) => x.name)).toEqual(["trial"]);
       expect((await admin.getCluster(c.id)).counts.pods).toBeGreaterThan(20);
       expect(await admin.getKubeconfig(c.id)).toContain(c.server);
+      expect(await admin.getCredentials(c.id)).toEqual({ server: c.server, caPem: s.caPem, token: c.token });
       await expect(new SandboxAdminClient(s.adminUrl, c.token).listClusters()).rejects.toThrow(/401/);
       await expect(admin.createCluster({ seed: { nodes: -1, pods: 1 } } as never)).rejects.toThrow(/400/);
       await expect(admin.setNetwork(c.id, [{ from: "a", to: "b", latencyMs: -5 }])).rejects.toThrow(/400/);

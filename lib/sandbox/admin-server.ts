@@ -93,7 +93,7 @@ export async function handleAdmin(d: AdminDeps, req: IncomingMessage, res: Serve
   }
   // GET /clusters — list
   if (p === "/clusters" && method === "GET") return send(res, 200, { items: d.manager.list().map((c) => ({ ...d.manager.summary(c), server: server(c.id) })) });
-  const m = /^\/clusters\/([a-z0-9]+)(?:\/(kubeconfig|network))?$/.exec(p);
+  const m = /^\/clusters\/([a-z0-9]+)(?:\/(kubeconfig|credentials|network))?$/.exec(p);
   if (!m) return err(res, 404, "not found");
   const c = d.manager.get(m[1]!);
   if (!c) return err(res, 404, "cluster not found");
@@ -102,6 +102,9 @@ export async function handleAdmin(d: AdminDeps, req: IncomingMessage, res: Serve
     d.manager.delete(c.id);
     return send(res, 200, { id: c.id, deleted: true });
   }
+  // GET /clusters/:id/credentials — what a kubeconfig says, as JSON, for Pystol's own clients
+  // (no YAML to write here and to parse there on every new client).
+  if (m[2] === "credentials" && method === "GET") return send(res, 200, { server: server(c.id), caPem: d.caPem, token: c.token });
   if (m[2] === "kubeconfig" && method === "GET") {
     res.writeHead(200, { "Content-Type": "application/yaml" }).end(buildKubeconfig(c.name, server(c.id), d.caPem, c.token));
     return;

@@ -3,7 +3,8 @@ import type { Permission } from "@/lib/rbac/permissions";
 
 /** Who is acting, in which team, with which role. Every team query is built from one. */
 export interface TeamContext {
-  team: Pick<Team, "id" | "slug" | "name" | "personal" | "isTrial">;
+  /** trialExpiresAt is there when the context came from a session (resolveTeamForUser). */
+  team: Pick<Team, "id" | "slug" | "name" | "personal" | "isTrial"> & { trialExpiresAt?: Date | null };
   role: Role;
   user: { id: string; email: string; name: string } | null;
   /** Set when the principal is an API token rather than a session. */

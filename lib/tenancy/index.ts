@@ -14,5 +14,5 @@
 export { scoped, TeamAccessError, type TeamContext } from "./context";
 export { resolveTeamForUser, listUserTeams } from "./resolve-team";
 export { resolveTeamForToken, resolveTokenTeam, SCOPE_PERMISSIONS } from "./resolve-token";
-export { requireTeamAccess, withTeamAction, type ActionResult } from "./require-team";
+export { requireTeamAccess, withTeamAction, listUserTeamsOnce, type ActionResult } from "./require-team";
 export { withTeamRoute, apiError, type TeamRouteHandler } from "./with-team-route";

@@ -3,11 +3,16 @@ import { cache } from "react";
 import { getSessionUser } from "@/lib/auth/session";
 import type { Permission } from "@/lib/rbac/permissions";
 import { TeamAccessError, type TeamContext } from "./context";
-import { findMembership, resolveTeamForUser } from "./resolve-team";
+import { listUserTeams, resolveTeamForUser } from "./resolve-team";
 
-// The layouts and the page of one request each pass the gate: one lookup per request serves
-// them all (React's cache lives for one server render).
-const findMembershipOnce = cache(findMembership);
+/**
+ * The signed-in person's teams, read once per server render (React's cache): the team layout
+ * lists them in its switcher, and the gate below finds the membership among them, so the
+ * layouts, the page and the switcher of one request cost one read.
+ */
+export const listUserTeamsOnce = cache(listUserTeams);
+
+const findMembershipOnce = cache(async (userId: string, slug: string) => (await listUserTeamsOnce(userId)).find((m) => m.team.slug === slug) ?? null);
 
 /**
  * The gate for pages and server components under /t/<slug>: signed-out visitors go to sign

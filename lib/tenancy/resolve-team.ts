@@ -3,7 +3,10 @@ import { roleAllows, type Permission } from "@/lib/rbac/permissions";
 import { slugSchema } from "@/lib/teams/schemas";
 import { TeamAccessError, type TeamContext } from "./context";
 
-const teamSelect = { id: true, slug: true, name: true, personal: true, isTrial: true } as const;
+// trialExpiresAt comes along so that the trial banner above every team page needs no read of its own.
+const teamSelect = { id: true, slug: true, name: true, personal: true, isTrial: true, trialExpiresAt: true } as const;
+
+type Membership = Awaited<ReturnType<typeof findMembership>>;
 
 /**
  * Resolves a team by slug for a signed-in user and checks a permission. An unknown team and
@@ -13,7 +16,7 @@ export async function resolveTeamForUser(
   user: { id: string; email: string; name: string },
   slug: string,
   permission: Permission,
-  find: typeof findMembership = findMembership,
+  find: (userId: string, slug: string) => Promise<Membership> = findMembership,
 ): Promise<TeamContext> {
   if (!slugSchema.safeParse(slug).success) throw new TeamAccessError(404, "Team not found");
   const membership = await find(user.id, slug);

@@ -9,6 +9,8 @@ export const trialsActive = singleMetric("pystol_trials_active", () =>
     name: "pystol_trials_active",
     help: "Trials (anonymous \"Try it now\" teams) that have not expired",
     registers: [registry],
+    // The same shared figure in every process: summed over the web processes it would be wrong.
+    aggregator: "max",
     async collect() {
       this.set(await countActiveTrials(db));
     },

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { addSandboxCluster } from "@/lib/clusters";
+import { addSandboxCluster, sandboxAdmin } from "@/lib/clusters";
 import { db, type Prisma } from "@/lib/db";
 import { createLogger } from "@/lib/log";
 import type { TeamContext } from "@/lib/tenancy";
@@ -26,7 +26,9 @@ export async function pooledClusterCount(): Promise<number> {
  * many it made. It gives up for this time after a few failures (the next sweep tries again).
  */
 export async function fillTrialPool(target = trialSettings().TRIAL_POOL_SIZE, concurrency = 2): Promise<number> {
+  if (target <= 0) return 0;
   const team = await poolTeam();
+  await dropLostPoolClusters(team.id);
   const missing = target - (await db.cluster.count({ where: { teamId: team.id } }));
   if (missing <= 0) return 0;
   const ctx: TeamContext = { team: { ...team, personal: false, isTrial: false }, role: "OWNER", user: null, tokenId: null };
@@ -47,6 +49,18 @@ export async function fillTrialPool(target = trialSettings().TRIAL_POOL_SIZE, co
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, missing) }, next));
   return made;
+}
+
+// A sandbox that restarted without its snapshot (SANDBOX_SNAPSHOT off) has forgotten the
+// clusters it held: pool rows pointing at them would hand a visitor a cluster that is not there.
+async function dropLostPoolClusters(teamId: string): Promise<void> {
+  const admin = sandboxAdmin();
+  if (!admin) return;
+  // Rows written after the list was read may belong to clusters made meanwhile: left alone.
+  const listedAt = new Date();
+  const alive = (await admin.listClusters()).map((c) => c.id);
+  const { count } = await db.cluster.deleteMany({ where: { teamId, kind: "SANDBOX", sandboxClusterId: { notIn: alive }, createdAt: { lt: listedAt } } });
+  if (count > 0) log.warn({ count }, "pool clusters the sandbox no longer has were dropped");
 }
 
 /**

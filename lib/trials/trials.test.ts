@@ -8,7 +8,7 @@ import { authSecret } from "@/lib/auth/secret";
 import { db } from "@/lib/db";
 import { registry } from "@/lib/metrics";
 import { closeProducerConnection } from "@/lib/queue";
-import { addSandboxCluster, ClusterError } from "@/lib/clusters";
+import { addSandboxCluster, ClusterError, sandboxAdmin } from "@/lib/clusters";
 import { closeRunQueue, startRun } from "@/lib/runs";
 import { createTeam } from "@/lib/teams/create-team";
 import { startTestSandbox, type Sandbox } from "@/lib/runs/testing/harness";
@@ -298,5 +298,19 @@ describe("the pool of ready trial clusters", () => {
     // Pool empty: the trial gets a cluster of its own.
     const own = await startTrial(meta());
     expect((await trialRows(own.teamSlug))!.clusters[0]).toMatchObject({ name: "demo-shop", status: "CONNECTED" });
+  });
+
+  it("drops pool clusters the sandbox has forgotten (a restart without its snapshot) before refilling", async () => {
+    const { fillTrialPool, pooledClusterCount } = await import("./pool");
+    const before = await pooledClusterCount();
+    expect(await fillTrialPool(before + 2)).toBe(2);
+    const lost = await db.cluster.findFirst({ where: { team: { slug: "trial--pool" } }, orderBy: { createdAt: "desc" }, select: { id: true, sandboxClusterId: true } });
+    await sandboxAdmin()!.deleteCluster(lost!.sandboxClusterId!);
+
+    expect(await fillTrialPool(before + 2)).toBe(1);
+    expect(await pooledClusterCount()).toBe(before + 2);
+    expect(await db.cluster.findUnique({ where: { id: lost!.id } })).toBeNull();
+    // No pool wanted: nothing is read or dropped.
+    expect(await fillTrialPool(0)).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { registry } from "@/lib/metrics";
+import { scrapeMetrics } from "@/lib/metrics/scrape";
 import { metricsAccess } from "@/lib/metrics/metrics-access";
 // The run metrics register themselves on import: runs requested, queue depth and wait.
 import "@/lib/runs";
@@ -7,7 +7,7 @@ import "@/lib/runs";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-// GET /api/metrics — Prometheus metrics of this web process, for a scraper holding PYSTOL_METRICS_TOKEN
+// GET /api/metrics — Prometheus metrics of the web app (all its processes), for a scraper holding PYSTOL_METRICS_TOKEN
 export async function GET(req: NextRequest) {
   const access = metricsAccess(req.headers.get("authorization"));
   if (access === "disabled") {
@@ -20,8 +20,8 @@ export async function GET(req: NextRequest) {
     );
   }
   try {
-    const body = await registry.metrics();
-    return new NextResponse(body, { headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
+    const { body, contentType } = await scrapeMetrics();
+    return new NextResponse(body, { headers: { "content-type": contentType, "cache-control": "no-store" } });
   } catch {
     // The cause (a Redis address, say) stays out of the answer.
     return new NextResponse("metrics unavailable\n", { status: 503, headers: { "cache-control": "no-store" } });

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { requireTeamAccess, listUserTeams } from "@/lib/tenancy";
+import { requireTeamAccess, listUserTeamsOnce } from "@/lib/tenancy";
 import { ROLE_LABELS } from "@/lib/rbac/permissions";
 import { SideNav } from "./_shell/nav";
 import { TeamSwitcher, UserMenu } from "./_shell/menus";
@@ -14,7 +14,7 @@ export default async function TeamLayout({
 }) {
   const { slug } = await params;
   const ctx = await requireTeamAccess(slug, "team:read");
-  const teams = (await listUserTeams(ctx.user!.id)).map((m) => ({
+  const teams = (await listUserTeamsOnce(ctx.user!.id)).map((m) => ({
     slug: m.team.slug,
     name: m.team.name,
     role: ROLE_LABELS[m.role],

@@ -13,7 +13,8 @@ export async function GuideSlot({ ctx }: { ctx: TeamContext }) {
   // The signed-in user of this request, read once by the team gate (React's request cache).
   const [state, team, cluster] = await Promise.all([
     getSessionUser().then((u) => (u?.id === user.id ? u : db.user.findUnique({ where: { id: user.id }, select: { guideState: true, isGuest: true } }))),
-    ctx.team.isTrial ? db.team.findUnique({ where: { id: ctx.team.id }, select: { trialExpiresAt: true } }) : null,
+    // The gate read the team's expiry with the membership; a context from elsewhere reads it here.
+    !ctx.team.isTrial ? null : ctx.team.trialExpiresAt !== undefined ? { trialExpiresAt: ctx.team.trialExpiresAt } : db.team.findUnique({ where: { id: ctx.team.id }, select: { trialExpiresAt: true } }),
     db.cluster.findFirst({ where: { teamId: ctx.team.id, kind: "SANDBOX" }, orderBy: { createdAt: "asc" }, select: { id: true } }),
   ]);
   const banner = team?.trialExpiresAt ? <TrialBanner expiresAt={team.trialExpiresAt} isGuest={state?.isGuest ?? false} /> : null;
