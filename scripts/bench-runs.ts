@@ -14,8 +14,8 @@ import { deployMigrations, dropDatabase } from "../prisma/migrate";
 const DB_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/pystol_bench";
 const LATENCY_RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 200);
 const THROUGHPUT_RUNS = Number(process.env.BENCH_THROUGHPUT_RUNS ?? 1000);
-// With BENCH_CPU_PROF_DIR each worker writes a CPU profile there (for this process, run node
-// with --cpu-prof yourself).
+// With BENCH_CPU_PROF_DIR each worker and the sandbox write a CPU profile there (for this
+// process, run node with --cpu-prof yourself).
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
 process.env.DATABASE_URL = DB_URL;
 process.env.PYSTOL_QUEUE_PREFIX = `pystol-bench-${process.pid}`;
@@ -30,7 +30,7 @@ const { startRun, closeRunQueue } = await import("@/lib/runs");
 const { closeProducerConnection } = await import("@/lib/queue");
 const { startWorkerProcess, startSandboxProcess, stopGracefully } = await import("@/lib/runs/testing/processes");
 
-const sandbox = await startSandboxProcess();
+const sandbox = await startSandboxProcess({ cpuProfileDir: CPU_PROF_DIR });
 process.env.SANDBOX_ADMIN_URL = sandbox.adminUrl;
 process.env.SANDBOX_ADMIN_TOKEN = sandbox.adminToken;
 const sb = { admin: new SandboxAdminClient(sandbox.adminUrl, sandbox.adminToken) };

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";
 import { env } from "@/lib/env";
@@ -58,6 +58,7 @@ export function createId(): string {
   idCounter = (idCounter + 1) % 1_679_616;
   const time = Date.now().toString(36).padStart(8, "0");
   const count = idCounter.toString(36).padStart(4, "0");
-  const random = BigInt(`0x${randomBytes(8).toString("hex")}`).toString(36).padStart(13, "0").slice(-12);
+  // randomUUID draws from a cached pool of random bytes; randomBytes would make a call per id.
+  const random = randomUUID().replaceAll("-", "").slice(-12);
   return `c${time}${count}${random}`;
 }
