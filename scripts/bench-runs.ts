@@ -6,7 +6,7 @@
 // production, the sandbox and each worker are processes of their own; this process plays the
 // web app (it starts the runs) and the watcher.
 import type { ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { AppsV1Api, CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
 import { deployMigrations, dropDatabase } from "../prisma/migrate";
@@ -90,7 +90,30 @@ function cpuMs(pid: number | undefined): number {
     return NaN;
   }
 }
-const cpuOf = () => [["bench (startRun)", process.pid], ["sandbox", sandbox.child.pid], ...children.map((ch, i) => [`worker ${i + 1}`, ch.pid] as const)].map(([name, pid]) => [name, cpuMs(pid as number)] as const);
+// PostgreSQL: the backends serving this bench's database (its processes' pools, which stay
+// open for the whole phase); Redis: every redis-server on the machine (on a shared machine,
+// others' commands count too). So the whole cost of a run is on one line.
+async function postgresBackends(): Promise<number[]> {
+  const rows = await db.$queryRaw<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`;
+  return rows.map((r) => r.pid);
+}
+function cpuOfCommand(command: string): number {
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === command) total += cpuMs(Number(pid));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+// Backends opened during the phase (pools grow on demand) count from zero.
+const cpuOf = async () => [
+  ...[["bench (startRun)", process.pid], ["sandbox", sandbox.child.pid], ...children.map((ch, i) => [`worker ${i + 1}`, ch.pid] as const)].map(([name, pid]) => [name, cpuMs(pid as number)] as const),
+  ["postgres (bench db)", (await postgresBackends()).reduce((sum, pid) => sum + (cpuMs(pid) || 0), 0)] as const,
+  ["redis (all)", cpuOfCommand("redis-server")] as const,
+];
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -120,7 +143,7 @@ async function throughput(n: number): Promise<number> {
   await workers(n);
   await db.run.deleteMany({ where: { teamId: c.teamId } });
   await settle();
-  const cpu0 = cpuOf();
+  const cpu0 = await cpuOf();
   const t0 = performance.now();
   let next = 0;
   const submit = async () => {
@@ -140,7 +163,7 @@ async function throughput(n: number): Promise<number> {
   const secs = (performance.now() - t0) / 1000;
   const failed = await db.run.count({ where: { teamId: c.teamId, state: { not: "SUCCEEDED" } } });
   console.log(`throughput ${n} worker(s): ${THROUGHPUT_RUNS} runs in ${secs.toFixed(2)} s, ${failed} not succeeded`);
-  console.log(`  CPU ms per run: ${cpuOf().map(([name, ms], i) => `${name} ${((ms - cpu0[i]![1]) / THROUGHPUT_RUNS).toFixed(2)}`).join(", ")}`);
+  console.log(`  CPU ms per run: ${(await cpuOf()).map(([name, ms], i) => `${name} ${((ms - cpu0[i]![1]) / THROUGHPUT_RUNS).toFixed(2)}`).join(", ")}`);
   return THROUGHPUT_RUNS / secs;
 }
 const one = await throughput(1);
