@@ -21,8 +21,24 @@ export type {
   BackgroundJob,
 } from "./generated/client";
 
+// Each distinct statement text gets a name, so that every connection parses and plans it once
+// and afterwards only binds and executes it: most of this application's statements are the
+// same few texts run again and again. Texts past the cap (a query with a list of varying
+// length has one text per length) run unnamed, as all statements did before.
+const MAX_NAMED_STATEMENTS = 1_000;
+const statementNames = new Map<string, string>();
+function statementName(query: { sql: string }): string {
+  let name = statementNames.get(query.sql);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `pystol_${statementNames.size}`;
+    statementNames.set(query.sql, name);
+  }
+  // An empty name is an unnamed statement to pg.
+  return name ?? "";
+}
+
 function createClient(): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: env().DATABASE_URL, max: 10 });
+  const adapter = new PrismaPg({ connectionString: env().DATABASE_URL, max: 10 }, { statementNameGenerator: statementName });
   // Prisma's defaults (2 s to get a connection, 5 s per transaction) turn a burst of load into
   // failed requests; waiting a little longer for the pool is the better answer.
   return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 20_000 } });

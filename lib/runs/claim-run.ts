@@ -1,5 +1,6 @@
 import { db, type Run } from "@/lib/db";
 import type { RunCluster } from "./cluster-client";
+import { runColumns } from "./run-columns";
 
 export interface Claim {
   run: Run;
@@ -22,9 +23,9 @@ async function claimQueued(runId: string, workerId: string, at: Date): Promise<C
       UPDATE "Run" SET "state" = 'RUNNING', "workerId" = ${workerId}, "heartbeatAt" = ${at}::timestamp(3),
         "startedAt" = ${at}::timestamp(3), "attempt" = "attempt" + 1
       WHERE "id" = ${runId} AND "state" = 'QUEUED'
-      RETURNING *
+      RETURNING ${runColumns("")}
     )
-    SELECT r.*, c."kind" AS "clusterKind", c."sandboxClusterId", c."updatedAt" AS "clusterUpdatedAt",
+    SELECT ${runColumns("r")}, c."kind" AS "clusterKind", c."sandboxClusterId", c."updatedAt" AS "clusterUpdatedAt",
       c."kubeconfigCiphertext", t."protectedNamespaces"
     FROM r
     LEFT JOIN "Cluster" c ON c."id" = r."clusterId" AND c."teamId" = r."teamId"

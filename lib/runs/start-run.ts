@@ -3,6 +3,7 @@ import { createId, db, postgresErrorCode, type Db, type Run } from "@/lib/db";
 import { createLogger } from "@/lib/log";
 import { checkTrialRuns } from "@/lib/trials/limits";
 import { resolveRun, type RunRequest } from "./plan-run";
+import { runColumns } from "./run-columns";
 import { runsRequested } from "./run-metrics";
 import { enqueueRun } from "./run-queue";
 
@@ -36,7 +37,7 @@ async function insertRun(q: Pick<Db, "$queryRaw">, data: NewRun, state: "QUEUED"
       ${JSON.stringify(data.plan)}::jsonb, ${data.dryRun}, ${data.createdById ?? null}, ${data.apiTokenId ?? null},
       ${data.scheduleId ?? null}, ${state}::"RunState", ${finished ? 100 : 0}, ${now}::timestamp(3),
       ${finished}::timestamp(3), ${finished}::timestamp(3))
-    RETURNING *`;
+    RETURNING ${runColumns("")}`;
   return rows[0]!;
 }
 
