@@ -139,31 +139,56 @@ for (let i = 0; i < LATENCY_RUNS + 10; i++) {
 
 console.log(`latency: ${viaRun.length} runs measured`);
 // ---- throughput with 1 and 2 worker processes
-async function throughput(n: number): Promise<number> {
-  await workers(n);
-  await db.run.deleteMany({ where: { teamId: c.teamId } });
-  await settle();
-  const cpu0 = await cpuOf();
+// Submits `count` pod-kill runs from 16 callers at once and waits until all have ended.
+async function runBatch(count: number, label: string): Promise<void> {
   const t0 = performance.now();
   let next = 0;
   const submit = async () => {
-    while (next < THROUGHPUT_RUNS) {
+    while (next < count) {
       next++;
       await startRun({ teamId: c.teamId, clusterId: c.clusterId, actionId: "pod-kill", params: { namespace: "bench", labelSelector: "app=target", count: 1 } });
     }
   };
   await Promise.all(Array.from({ length: 16 }, submit));
-  console.log(`submitted ${THROUGHPUT_RUNS} runs in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  console.log(`${label}: submitted ${count} runs in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
   for (let i = 0; ; i++) {
     const done = await db.run.count({ where: { teamId: c.teamId, state: { in: ["SUCCEEDED", "FAILED", "ROLLED_BACK", "ROLLBACK_FAILED"] } } });
-    if (done >= THROUGHPUT_RUNS) break;
+    if (done >= count) break;
     if (i % 250 === 0) console.log(`  ${done} done`, await db.run.groupBy({ by: ["state"], where: { teamId: c.teamId }, _count: true }));
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+// Workers in production run for days: each phase starts with warm workers (a newly started
+// one has not compiled its hot code or opened its connections yet), as the one-worker phase
+// already does after the latency runs. The warm-up runs are not counted.
+const WARMUP_RUNS = Number(process.env.BENCH_WARMUP_RUNS ?? 200);
+
+async function throughput(n: number): Promise<number> {
+  await workers(n);
+  await db.run.deleteMany({ where: { teamId: c.teamId } });
+  await settle();
+  if (WARMUP_RUNS > 0) {
+    await runBatch(WARMUP_RUNS, `warm-up, ${n} worker(s)`);
+    await db.run.deleteMany({ where: { teamId: c.teamId } });
+    await settle();
+  }
+  const cpu0 = await cpuOf();
+  const t0 = performance.now();
+  await runBatch(THROUGHPUT_RUNS, `throughput, ${n} worker(s)`);
   const secs = (performance.now() - t0) / 1000;
   const failed = await db.run.count({ where: { teamId: c.teamId, state: { not: "SUCCEEDED" } } });
   console.log(`throughput ${n} worker(s): ${THROUGHPUT_RUNS} runs in ${secs.toFixed(2)} s, ${failed} not succeeded`);
   console.log(`  CPU ms per run: ${(await cpuOf()).map(([name, ms], i) => `${name} ${((ms - cpu0[i]![1]) / THROUGHPUT_RUNS).toFixed(2)}`).join(", ")}`);
+  // Each worker's CPU over the runs it carried out itself.
+  const byWorker = await db.run.groupBy({ by: ["workerId"], where: { teamId: c.teamId }, _count: true });
+  const cpu1 = await cpuOf();
+  const own = children.map((ch, i) => {
+    const runs = byWorker.find((b) => b.workerId?.endsWith(`:${ch.pid}`))?._count ?? 0;
+    const ms = cpu1[2 + i]![1] - cpu0[2 + i]![1];
+    return `worker ${i + 1} ${runs} runs, ${(ms / Math.max(1, runs)).toFixed(2)} ms each`;
+  });
+  console.log(`  by worker: ${own.join("; ")}`);
   return THROUGHPUT_RUNS / secs;
 }
 const one = await throughput(1);
