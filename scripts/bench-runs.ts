@@ -6,7 +6,7 @@
 // production, the sandbox and each worker are processes of their own; this process plays the
 // web app (it starts the runs) and the watcher.
 import type { ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { AppsV1Api, CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
 import { deployMigrations, dropDatabase } from "../prisma/migrate";
@@ -14,8 +14,8 @@ import { deployMigrations, dropDatabase } from "../prisma/migrate";
 const DB_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/pystol_bench";
 const LATENCY_RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 200);
 const THROUGHPUT_RUNS = Number(process.env.BENCH_THROUGHPUT_RUNS ?? 1000);
-// With BENCH_CPU_PROF_DIR each worker writes a CPU profile there (for this process, run node
-// with --cpu-prof yourself).
+// With BENCH_CPU_PROF_DIR each worker and the sandbox write a CPU profile there (for this
+// process, run node with --cpu-prof yourself).
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
 process.env.DATABASE_URL = DB_URL;
 process.env.PYSTOL_QUEUE_PREFIX = `pystol-bench-${process.pid}`;
@@ -30,7 +30,7 @@ const { startRun, closeRunQueue } = await import("@/lib/runs");
 const { closeProducerConnection } = await import("@/lib/queue");
 const { startWorkerProcess, startSandboxProcess, stopGracefully } = await import("@/lib/runs/testing/processes");
 
-const sandbox = await startSandboxProcess();
+const sandbox = await startSandboxProcess({ cpuProfileDir: CPU_PROF_DIR });
 process.env.SANDBOX_ADMIN_URL = sandbox.adminUrl;
 process.env.SANDBOX_ADMIN_TOKEN = sandbox.adminToken;
 const sb = { admin: new SandboxAdminClient(sandbox.adminUrl, sandbox.adminToken) };
@@ -90,7 +90,30 @@ function cpuMs(pid: number | undefined): number {
     return NaN;
   }
 }
-const cpuOf = () => [["bench (startRun)", process.pid], ["sandbox", sandbox.child.pid], ...children.map((ch, i) => [`worker ${i + 1}`, ch.pid] as const)].map(([name, pid]) => [name, cpuMs(pid as number)] as const);
+// PostgreSQL: the backends serving this bench's database (its processes' pools, which stay
+// open for the whole phase); Redis: every redis-server on the machine (on a shared machine,
+// others' commands count too). So the whole cost of a run is on one line.
+async function postgresBackends(): Promise<number[]> {
+  const rows = await db.$queryRaw<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`;
+  return rows.map((r) => r.pid);
+}
+function cpuOfCommand(command: string): number {
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === command) total += cpuMs(Number(pid));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+// Backends opened during the phase (pools grow on demand) count from zero.
+const cpuOf = async () => [
+  ...[["bench (startRun)", process.pid], ["sandbox", sandbox.child.pid], ...children.map((ch, i) => [`worker ${i + 1}`, ch.pid] as const)].map(([name, pid]) => [name, cpuMs(pid as number)] as const),
+  ["postgres (bench db)", (await postgresBackends()).reduce((sum, pid) => sum + (cpuMs(pid) || 0), 0)] as const,
+  ["redis (all)", cpuOfCommand("redis-server")] as const,
+];
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -116,31 +139,56 @@ for (let i = 0; i < LATENCY_RUNS + 10; i++) {
 
 console.log(`latency: ${viaRun.length} runs measured`);
 // ---- throughput with 1 and 2 worker processes
-async function throughput(n: number): Promise<number> {
-  await workers(n);
-  await db.run.deleteMany({ where: { teamId: c.teamId } });
-  await settle();
-  const cpu0 = cpuOf();
+// Submits `count` pod-kill runs from 16 callers at once and waits until all have ended.
+async function runBatch(count: number, label: string): Promise<void> {
   const t0 = performance.now();
   let next = 0;
   const submit = async () => {
-    while (next < THROUGHPUT_RUNS) {
+    while (next < count) {
       next++;
       await startRun({ teamId: c.teamId, clusterId: c.clusterId, actionId: "pod-kill", params: { namespace: "bench", labelSelector: "app=target", count: 1 } });
     }
   };
   await Promise.all(Array.from({ length: 16 }, submit));
-  console.log(`submitted ${THROUGHPUT_RUNS} runs in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  console.log(`${label}: submitted ${count} runs in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
   for (let i = 0; ; i++) {
     const done = await db.run.count({ where: { teamId: c.teamId, state: { in: ["SUCCEEDED", "FAILED", "ROLLED_BACK", "ROLLBACK_FAILED"] } } });
-    if (done >= THROUGHPUT_RUNS) break;
+    if (done >= count) break;
     if (i % 250 === 0) console.log(`  ${done} done`, await db.run.groupBy({ by: ["state"], where: { teamId: c.teamId }, _count: true }));
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+// Workers in production run for days: each phase starts with warm workers (a newly started
+// one has not compiled its hot code or opened its connections yet), as the one-worker phase
+// already does after the latency runs. The warm-up runs are not counted.
+const WARMUP_RUNS = Number(process.env.BENCH_WARMUP_RUNS ?? 200);
+
+async function throughput(n: number): Promise<number> {
+  await workers(n);
+  await db.run.deleteMany({ where: { teamId: c.teamId } });
+  await settle();
+  if (WARMUP_RUNS > 0) {
+    await runBatch(WARMUP_RUNS, `warm-up, ${n} worker(s)`);
+    await db.run.deleteMany({ where: { teamId: c.teamId } });
+    await settle();
+  }
+  const cpu0 = await cpuOf();
+  const t0 = performance.now();
+  await runBatch(THROUGHPUT_RUNS, `throughput, ${n} worker(s)`);
   const secs = (performance.now() - t0) / 1000;
   const failed = await db.run.count({ where: { teamId: c.teamId, state: { not: "SUCCEEDED" } } });
   console.log(`throughput ${n} worker(s): ${THROUGHPUT_RUNS} runs in ${secs.toFixed(2)} s, ${failed} not succeeded`);
-  console.log(`  CPU ms per run: ${cpuOf().map(([name, ms], i) => `${name} ${((ms - cpu0[i]![1]) / THROUGHPUT_RUNS).toFixed(2)}`).join(", ")}`);
+  console.log(`  CPU ms per run: ${(await cpuOf()).map(([name, ms], i) => `${name} ${((ms - cpu0[i]![1]) / THROUGHPUT_RUNS).toFixed(2)}`).join(", ")}`);
+  // Each worker's CPU over the runs it carried out itself.
+  const byWorker = await db.run.groupBy({ by: ["workerId"], where: { teamId: c.teamId }, _count: true });
+  const cpu1 = await cpuOf();
+  const own = children.map((ch, i) => {
+    const runs = byWorker.find((b) => b.workerId?.endsWith(`:${ch.pid}`))?._count ?? 0;
+    const ms = cpu1[2 + i]![1] - cpu0[2 + i]![1];
+    return `worker ${i + 1} ${runs} runs, ${(ms / Math.max(1, runs)).toFixed(2)} ms each`;
+  });
+  console.log(`  by worker: ${own.join("; ")}`);
   return THROUGHPUT_RUNS / secs;
 }
 const one = await throughput(1);

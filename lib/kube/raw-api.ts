@@ -17,11 +17,12 @@ export class GuardedRaw {
   /**
    * GET `path` (built by the caller from fixed segments, each passed through
    * encodeURIComponent) with the query parameters given; resolves to the parsed body.
+   * `accept` asks for another representation (a metadata-only list) where one is enough.
    */
-  async getJson<T>(path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<T> {
+  async getJson<T>(path: string, query: Record<string, string | number | boolean | undefined> = {}, accept = "application/json"): Promise<T> {
     try {
       const ctx = this.config.baseServer.makeRequestContext(path, HttpMethod.GET);
-      ctx.setHeaderParam("Accept", "application/json");
+      ctx.setHeaderParam("Accept", accept);
       for (const [key, value] of Object.entries(query)) {
         if (value !== undefined && value !== "") ctx.setQueryParam(key, String(value));
       }

@@ -1,9 +1,43 @@
 import { db, type Run } from "@/lib/db";
+import type { RunCluster } from "./cluster-client";
+import { runColumns } from "./run-columns";
 
 export interface Claim {
   run: Run;
   /** The state the run was in before this worker took it. */
   from: "QUEUED" | "RUNNING" | "ROLLING_BACK";
+  /** A fresh claim reads the run's cluster with it: null once the cluster is gone. */
+  cluster?: RunCluster | null;
+}
+
+type ClaimedRow = Run & { clusterKind: RunCluster["kind"] | null; clusterUpdatedAt: Date | null } & Pick<
+    RunCluster,
+    "sandboxClusterId" | "kubeconfigCiphertext" | "protectedNamespaces"
+  >;
+
+// A queued run becomes RUNNING and comes back with its cluster and its team's protected
+// namespaces (the run's team as scope), in one statement: the common case of every run.
+async function claimQueued(runId: string, workerId: string, at: Date): Promise<Claim | null> {
+  const rows = await db.$queryRaw<ClaimedRow[]>`
+    WITH r AS (
+      UPDATE "Run" SET "state" = 'RUNNING', "workerId" = ${workerId}, "heartbeatAt" = ${at}::timestamp(3),
+        "startedAt" = ${at}::timestamp(3), "attempt" = "attempt" + 1
+      WHERE "id" = ${runId} AND "state" = 'QUEUED'
+      RETURNING ${runColumns("")}
+    )
+    SELECT ${runColumns("r")}, c."kind" AS "clusterKind", c."sandboxClusterId", c."updatedAt" AS "clusterUpdatedAt",
+      c."kubeconfigCiphertext", t."protectedNamespaces"
+    FROM r
+    LEFT JOIN "Cluster" c ON c."id" = r."clusterId" AND c."teamId" = r."teamId"
+    LEFT JOIN "Team" t ON t."id" = c."teamId"`;
+  const row = rows[0];
+  if (!row) return null;
+  const { clusterKind, sandboxClusterId, clusterUpdatedAt, kubeconfigCiphertext, protectedNamespaces, ...run } = row;
+  const cluster =
+    clusterKind && clusterUpdatedAt
+      ? { id: run.clusterId, kind: clusterKind, sandboxClusterId, updatedAt: clusterUpdatedAt, kubeconfigCiphertext, protectedNamespaces }
+      : null;
+  return { run, from: "QUEUED", cluster };
 }
 
 /**
@@ -14,11 +48,8 @@ export interface Claim {
  */
 export async function claimRun(runId: string, workerId: string, staleMs: number): Promise<Claim | null> {
   const at = new Date();
-  const fresh = await db.run.updateManyAndReturn({
-    where: { id: runId, state: "QUEUED" },
-    data: { state: "RUNNING", workerId, heartbeatAt: at, startedAt: at, attempt: { increment: 1 } },
-  });
-  if (fresh[0]) return { run: fresh[0], from: "QUEUED" };
+  const fresh = await claimQueued(runId, workerId, at);
+  if (fresh) return fresh;
   const before = await db.run.findUnique({ where: { id: runId }, select: { state: true } });
   if (before?.state !== "RUNNING" && before?.state !== "ROLLING_BACK") return null;
   const taken = await db.run.updateManyAndReturn({

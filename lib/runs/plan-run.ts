@@ -14,6 +14,7 @@ import {
   type Plan,
 } from "@/lib/actions";
 import { db, type Cluster, type Team } from "@/lib/db";
+import type { ClusterConnection } from "@/lib/clusters";
 import { kubeForCluster } from "./cluster-client";
 
 /** What a caller (server action, API route, schedule) asks for; the team is already authorised. */
@@ -38,14 +39,44 @@ export const runRequestSchema = z.object({
 });
 export type RunRequest = z.input<typeof runRequestSchema>;
 
+/** The team columns a run is started under: its safety rules and its limits. */
+export type RunTeam = Pick<Team, "id" | "isTrial" | "activeRuns" | "maxConcurrentRuns" | "protectedNamespaces" | "blastRadiusLimit" | "confirmThreshold">;
+
 export interface ResolvedRun {
   request: z.output<typeof runRequestSchema>;
   action: ActionDefinition;
   params: unknown;
-  team: Team;
-  cluster: Cluster;
+  team: RunTeam;
+  cluster: ClusterConnection & Pick<Cluster, "permissions">;
   plan: Plan;
   needsConfirmation: boolean;
+}
+
+type ClusterWithTeam = ResolvedRun["cluster"] & { [K in keyof RunTeam as `team_${K}`]: RunTeam[K] };
+
+// The cluster with its team, in one statement; another team's cluster id is simply not found.
+async function clusterWithTeam(teamId: string, clusterId: string): Promise<Pick<ResolvedRun, "cluster" | "team"> | null> {
+  const rows = await db.$queryRaw<ClusterWithTeam[]>`
+    SELECT c."id", c."kind", c."sandboxClusterId", c."updatedAt", c."kubeconfigCiphertext", c."permissions",
+      t."id" AS "team_id", t."isTrial" AS "team_isTrial", t."activeRuns" AS "team_activeRuns",
+      t."maxConcurrentRuns" AS "team_maxConcurrentRuns", t."protectedNamespaces" AS "team_protectedNamespaces",
+      t."blastRadiusLimit" AS "team_blastRadiusLimit", t."confirmThreshold" AS "team_confirmThreshold"
+    FROM "Cluster" c JOIN "Team" t ON t."id" = c."teamId"
+    WHERE c."id" = ${clusterId} AND c."teamId" = ${teamId}`;
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    cluster: { id: r.id, kind: r.kind, sandboxClusterId: r.sandboxClusterId, updatedAt: r.updatedAt, kubeconfigCiphertext: r.kubeconfigCiphertext, permissions: r.permissions },
+    team: {
+      id: r.team_id,
+      isTrial: r.team_isTrial,
+      activeRuns: r.team_activeRuns,
+      maxConcurrentRuns: r.team_maxConcurrentRuns,
+      protectedNamespaces: r.team_protectedNamespaces,
+      blastRadiusLimit: r.team_blastRadiusLimit,
+      confirmThreshold: r.team_confirmThreshold,
+    },
+  };
 }
 
 function describeIssues(err: z.ZodError): string {
@@ -63,11 +94,10 @@ export async function resolveRun(input: RunRequest): Promise<ResolvedRun> {
   if (!action) throw new RunRefusedError("unknown-action", `No action ${request.actionId}`);
   const parsed = action.params.safeParse(request.params ?? {});
   if (!parsed.success) throw new RunRefusedError("invalid-params", describeIssues(parsed.error), { issues: parsed.error.issues });
-  // Team-scoped lookup: another team's cluster id is simply not found.
-  const cluster = await db.cluster.findFirst({ where: { id: request.clusterId, teamId: request.teamId }, include: { team: true } });
-  if (!cluster) throw new RunRefusedError("not-found", "No such cluster in this team");
-  checkPermissions(action.permissions, cluster.permissions);
-  const { team, ...clusterRow } = cluster;
+  const found = await clusterWithTeam(request.teamId, request.clusterId);
+  if (!found) throw new RunRefusedError("not-found", "No such cluster in this team");
+  const { cluster: clusterRow, team } = found;
+  checkPermissions(action.permissions, clusterRow.permissions);
   let plan: Plan;
   try {
     const kube = await kubeForCluster(clusterRow);

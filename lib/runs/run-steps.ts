@@ -1,5 +1,5 @@
 import { RunAbortedError, describeKubeError, undoSchema, type Json, type StepOptions, type Target } from "@/lib/actions";
-import { db, type Prisma } from "@/lib/db";
+import { createId, db, type Prisma } from "@/lib/db";
 import { publishRunEvents } from "./run-events";
 import { stepDuration } from "./run-metrics";
 import type { RunRecorder } from "./run-recorder";
@@ -37,9 +37,10 @@ const QUICK_STEP_MS = 1_000;
  * The step() of an action context: each call becomes a RunStep row, marked SUCCEEDED or
  * FAILED when it ends. A step with an undo is written BEFORE it acts (with its undo record and
  * when that undo is due), so that whoever takes the run over can undo it. A step without one
- * has nothing to undo: it is written as RUNNING only if it lasts (QUICK_STEP_MS), which spares
- * quick steps (a pod deletion) a write. Steps marked with retries are repeated after a
- * failure; none is repeated after an abort.
+ * has nothing to undo: it is written as RUNNING only if it lasts (QUICK_STEP_MS); a quick one
+ * (a pod deletion) is handed to the recorder when it ends, which stores it with the run's next
+ * write (its state change, heartbeat or flush) rather than in a statement of its own. Steps
+ * marked with retries are repeated after a failure; none is repeated after an abort.
  */
 export function createStepper(rec: RunRecorder, actionId: string, signal: AbortSignal, firstIndex: number) {
   let next = firstIndex;
@@ -67,7 +68,8 @@ export function createStepper(rec: RunRecorder, actionId: string, signal: AbortS
       clearTimeout(lasting);
       const done = { ...data, finishedAt: new Date() };
       if (written) await db.runStep.update({ where: { id: await written }, data: done });
-      else await db.runStep.create({ data: { ...row, ...done } });
+      // Nothing to undo and never written: stored with the run's next write, like its log lines.
+      else rec.finishedStep({ id: createId(), index, name, target: row.target, before: row.before, startedAt, ...done });
     };
     const end = stepDuration.startTimer({ action: actionId });
     const attempts = 1 + (opts.retries ?? 0);

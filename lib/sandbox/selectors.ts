@@ -119,9 +119,9 @@ export function mapSelectorMatcher(sel: unknown): LabelMatcher {
 
 export type FieldMatcher = (obj: KObject) => boolean;
 
-function fieldValue(obj: KObject, path: string): string {
+function fieldValue(obj: KObject, path: readonly string[]): string {
   let cur: unknown = obj;
-  for (const p of path.split(".")) {
+  for (const p of path) {
     if (!isObject(cur)) return "";
     cur = cur[p];
   }
@@ -132,16 +132,17 @@ function fieldValue(obj: KObject, path: string): string {
 /** Parse a field selector (`metadata.name=x,status.phase!=Failed`); any dotted field path is accepted. */
 export function parseFieldSelector(s: string | null | undefined): { match: FieldMatcher; nodeName?: string; name?: string } {
   if (!s) return { match: () => true };
-  const reqs: { path: string; neq: boolean; value: string }[] = [];
+  const reqs: { path: string; parts: string[]; neq: boolean; value: string }[] = [];
   for (const part of splitTop(s)) {
     const m = /^([A-Za-z0-9_.]+)\s*(==|=|!=)\s*(.*)$/.exec(part);
     if (!m) throw badRequest(`invalid field selector: "${part}"`);
-    reqs.push({ path: m[1]!, neq: m[2] === "!=", value: m[3]!.trim() });
+    // Split once here: the matcher runs for every object of a list.
+    reqs.push({ path: m[1]!, parts: m[1]!.split("."), neq: m[2] === "!=", value: m[3]!.trim() });
   }
   const nodeName = reqs.find((r) => r.path === "spec.nodeName" && !r.neq)?.value;
   const name = reqs.find((r) => r.path === "metadata.name" && !r.neq)?.value;
   return {
-    match: (obj) => reqs.every((r) => (fieldValue(obj, r.path) === r.value) !== r.neq),
+    match: (obj) => reqs.every((r) => (fieldValue(obj, r.parts) === r.value) !== r.neq),
     ...(nodeName !== undefined ? { nodeName } : {}),
     ...(name !== undefined ? { name } : {}),
   };

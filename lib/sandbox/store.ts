@@ -5,10 +5,16 @@ import type { KObject, WatchEventType } from "./types";
 /** One stored object with its serialised JSON, built on first read and dropped on change. */
 export class Entry {
   buf: Buffer | null = null;
+  metaBuf: Buffer | null = null;
   constructor(public obj: KObject) {}
   json(): Buffer {
     if (!this.buf) this.buf = Buffer.from(JSON.stringify(this.obj));
     return this.buf;
+  }
+  /** The object as a PartialObjectMetadata (what a metadata-only list holds), cached like json(). */
+  metadataJson(): Buffer {
+    if (!this.metaBuf) this.metaBuf = Buffer.from(`{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(this.obj.metadata)}}`);
+    return this.metaBuf;
   }
 }
 
@@ -172,6 +178,7 @@ export class Store {
       this.unindex(prev);
       prev.obj = obj;
       prev.buf = null;
+      prev.metaBuf = null;
       entry = prev;
     } else {
       entry = new Entry(obj);

@@ -70,12 +70,16 @@ export async function startRedis(port: number): Promise<ChildProcess> {
   return child;
 }
 
-/** Starts `workers/sandbox.ts` as a child process (as in production) on free ports. */
-export async function startSandboxProcess(): Promise<{ child: ChildProcess; adminUrl: string; adminToken: string }> {
+/**
+ * Starts `workers/sandbox.ts` as a child process (as in production) on free ports. With
+ * cpuProfileDir it writes a V8 CPU profile there when it stops on SIGTERM.
+ */
+export async function startSandboxProcess(opts: { cpuProfileDir?: string } = {}): Promise<{ child: ChildProcess; adminUrl: string; adminToken: string }> {
   const [port, adminPort] = [await freePort(), await freePort()];
   const adminToken = randomBytes(24).toString("hex");
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "pystol-sandbox-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "workers/sandbox.ts"], {
+  const profile = opts.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", opts.cpuProfileDir] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "workers/sandbox.ts"], {
     env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_ADMIN_PORT: String(adminPort), SANDBOX_ADMIN_TOKEN: adminToken, SANDBOX_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
     stdio: ["ignore", "ignore", "inherit"],
   });

@@ -77,6 +77,12 @@ export function wantsTable(req: IncomingMessage): boolean {
   return a.includes("as=Table");
 }
 
+/** A list of PartialObjectMetadata asked for (metadata only, as kube-apiserver serves it). */
+export function wantsMetadataList(req: IncomingMessage): boolean {
+  const a = req.headers.accept ?? "";
+  return a.includes("as=PartialObjectMetadataList");
+}
+
 export function boolParam(q: URLSearchParams, k: string): boolean {
   const v = q.get(k);
   return v === "true" || v === "1";

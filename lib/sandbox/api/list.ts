@@ -4,7 +4,7 @@ import { parseFieldSelector, parseLabelSelector } from "../selectors";
 import { apiVersionOf, POD, type ResourceType } from "../resources";
 import type { Entry, Store } from "../store";
 import type { KObject } from "../types";
-import { sendJson, wantsTable, write } from "./http";
+import { sendJson, wantsMetadataList, wantsTable, write } from "./http";
 import { toTable } from "./tables";
 
 export interface ListQuery {
@@ -77,8 +77,10 @@ export async function serveList(
   let i = cont ? firstAfter(entries, decodeContinue(cont)) : 0;
   const rv = store.rv;
   const filtered = (e: Entry) => lq.label(e.obj.metadata.labels) && lq.field(e.obj);
-  const kind = `${t.kind}List`;
-  const apiVersion = apiVersionOf(t);
+  const metadataOnly = wantsMetadataList(req) && !wantsTable(req);
+  const kind = metadataOnly ? "PartialObjectMetadataList" : `${t.kind}List`;
+  const apiVersion = metadataOnly ? "meta.k8s.io/v1" : apiVersionOf(t);
+  const body = metadataOnly ? (e: Entry) => e.metadataJson() : (e: Entry) => e.json();
 
   if (limit > 0 || wantsTable(req)) {
     const page: Entry[] = [];
@@ -92,14 +94,14 @@ export async function serveList(
     }
     const head = Buffer.from(`{"kind":"${kind}","apiVersion":"${apiVersion}","metadata":${JSON.stringify(meta)},"items":[`);
     let length = head.length + END.length + Math.max(0, page.length - 1);
-    for (const e of page) length += e.json().length;
+    for (const e of page) length += body(e).length;
     res.writeHead(200, { "Content-Type": "application/json", "Content-Length": length });
     // Corked writes of the cached buffers: no page-sized copy on the JavaScript heap.
     res.cork();
     res.write(head);
     page.forEach((e, j) => {
       if (j) res.write(COMMA);
-      res.write(e.json());
+      res.write(body(e));
     });
     res.end(END);
     return;
@@ -114,7 +116,7 @@ export async function serveList(
     if (!filtered(e)) continue;
     if (!first) chunk.push(COMMA);
     first = false;
-    const b = e.json();
+    const b = body(e);
     chunk.push(b);
     size += b.length;
     if (size >= CHUNK) {

@@ -35,6 +35,22 @@ const call = (method: string, path: string, body?: unknown, type?: string) =>
   raw(`${server}${path}`, h.server.caPem, token, method, body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body), type);
 
 describe("@kubernetes/client-node against the sandbox", () => {
+  it("lists metadata only when asked for a PartialObjectMetadataList, with the same selectors", async () => {
+    const accept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+    const query = "labelSelector=app%3Dfrontend&fieldSelector=status.phase!%3DSucceeded%2Cstatus.phase!%3DFailed";
+    const res = await raw(`${server}/api/v1/namespaces/shop/pods?${query}`, h.server.caPem, token, "GET", undefined, undefined, accept);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ kind: "PartialObjectMetadataList", apiVersion: "meta.k8s.io/v1" });
+    const items = res.json.items as Array<Record<string, unknown>>;
+    expect(items.length).toBeGreaterThan(0);
+    const full = await core.listNamespacedPod({ namespace: "shop", labelSelector: "app=frontend", fieldSelector: "status.phase!=Succeeded,status.phase!=Failed" });
+    expect(items.map((i) => (i.metadata as { name: string }).name)).toEqual(full.items.map((p) => p.metadata!.name));
+    for (const i of items) {
+      expect(Object.keys(i).sort()).toEqual(["apiVersion", "kind", "metadata"]);
+      expect(i).toMatchObject({ kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1" });
+    }
+  });
+
   it("lists with label and field selectors, limit and continue", async () => {
     const all = await core.listPodForAllNamespaces();
     expect(all.items.length).toBeGreaterThan(20);

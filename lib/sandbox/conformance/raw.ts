@@ -14,9 +14,10 @@ export function raw(
   method: string,
   body?: string | Buffer,
   contentType = "application/json",
+  accept = "application/json",
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method, ca: caPem, headers: { authorization: `Bearer ${token}`, "content-type": contentType, accept: "application/json" } }, (res) => {
+    const req = https.request(url, { method, ca: caPem, headers: { authorization: `Bearer ${token}`, "content-type": contentType, accept } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
