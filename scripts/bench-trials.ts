@@ -39,6 +39,8 @@ const base = `http://127.0.0.1:${port}`;
 // BENCH_WEB_NODE_ARGS: extra Node flags for the web app, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 // (Node refuses profiling flags in NODE_OPTIONS).
 const webNodeArgs = (process.env.BENCH_WEB_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+// As `npm run up` runs it beside the database, the worker and the sandbox: half the CPUs.
+const WEB_PROCESSES = Number(process.env.WEB_CONCURRENCY || Math.max(1, Math.floor(os.availableParallelism() / 2)));
 const web: ChildProcess = spawn(process.execPath, [...webNodeArgs, "server.mjs", "-p", String(port), "-H", "127.0.0.1"], {
   env: {
     ...process.env,
@@ -49,6 +51,7 @@ const web: ChildProcess = spawn(process.execPath, [...webNodeArgs, "server.mjs",
     SANDBOX_ADMIN_TOKEN: sandbox.adminToken,
     PYSTOL_KUBE_ALLOWED_CIDRS: "127.0.0.1/32",
     TRIAL_MAX_ACTIVE: String(3 * TRIALS),
+    WEB_CONCURRENCY: String(WEB_PROCESSES),
   },
   stdio: ["ignore", "ignore", "inherit"],
 });
@@ -143,8 +146,8 @@ async function burst(subnet: number) {
 
 // Warm-up: a few trials at once, so that every web process has loaded its routes and opened its
 // pools (the production build compiles nothing, but each process loads code on first use).
-const webProcesses = Number(process.env.WEB_CONCURRENCY || os.availableParallelism());
-await Promise.all(Array.from({ length: 2 * webProcesses }, (_, i) => tryItNow(`192.0.2.${i + 1}`)));
+
+await Promise.all(Array.from({ length: 2 * WEB_PROCESSES }, (_, i) => tryItNow(`192.0.2.${i + 1}`)));
 const load = os.loadavg().map((x) => x.toFixed(1)).join(" / ");
 const before = rssMiB(sandbox.child.pid!);
 const clustersBefore = await clusterCount();
@@ -167,7 +170,7 @@ const line = (b: Awaited<ReturnType<typeof burst>>) =>
   `${b.ok} opened, ${b.failed} failed${b.failed ? ` (${b.why})` : ""}, wall ${f(b.wall, 1)} s; CPU per trial: web app ${f(b.cpu.web, 1)} ms, PostgreSQL ${f(b.cpu.pg, 1)} ms, sandbox ${f(b.cpu.sandbox, 1)} ms`;
 console.log(
   [
-    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${webProcesses} web process(es); ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; load average at start ${load}`,
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${WEB_PROCESSES} web process(es); ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; load average at start ${load}`,
     `each trial creating its cluster: ${line(fresh)}`,
     `from the pool (${ready} ready clusters made beforehand in ${f(fillSecs, 1)} s): ${line(pooled)}`,
     "",
