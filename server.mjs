@@ -8,17 +8,27 @@
 import cluster from "node:cluster";
 import http from "node:http";
 import os from "node:os";
+import { parseArgs } from "node:util";
 
-function option(short, long, fallback) {
-  const args = process.argv.slice(2);
-  const i = args.findIndex((a) => a === short || a === long);
-  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+// Settings are checked before anything starts: a bad one is one clear message, not a crash
+// loop of web processes.
+function fail(message) {
+  console.error(`server.mjs: ${message}`);
+  process.exit(2);
 }
-
-const port = Number(option("-p", "--port", process.env.PORT || "3000"));
-const hostname = option("-H", "--hostname", undefined);
-const requested = Number(process.env.WEB_CONCURRENCY || os.availableParallelism());
-const processes = Number.isInteger(requested) && requested >= 1 ? requested : 1;
+let args;
+try {
+  args = parseArgs({ options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } } }).values;
+} catch (err) {
+  fail(`${err.message}; usage: node server.mjs [-p PORT] [-H HOSTNAME]`);
+}
+const portText = args.port ?? process.env.PORT ?? "3000";
+const port = Number(portText);
+if (!/^\d+$/.test(portText) || port > 65535) fail(`the port must be a number from 0 to 65535, not "${portText}"`);
+const hostname = args.hostname;
+const concurrencyText = process.env.WEB_CONCURRENCY || String(os.availableParallelism());
+const processes = Number(concurrencyText);
+if (!/^\d+$/.test(concurrencyText) || processes < 1 || processes > 256) fail(`WEB_CONCURRENCY must be a whole number from 1 to 256, not "${concurrencyText}"`);
 
 // Messages between the primary and the workers for a metrics scrape.
 const SCRAPE = "pystol:metrics-scrape"; // worker → primary: every worker's metrics, please
