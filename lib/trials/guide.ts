@@ -20,6 +20,8 @@ export interface Guide {
   current: GuideStep | null;
   /** The team's latest pod-kill run, which the later steps link to. */
   runId: string | null;
+  /** The team's first sandbox cluster, where the experiment happens; null when it has none. */
+  clusterId: string | null;
 }
 
 function parseState(value: Prisma.JsonValue | null | undefined): GuideState {
@@ -27,25 +29,34 @@ function parseState(value: Prisma.JsonValue | null | undefined): GuideState {
   return parsed.success ? parsed.data : { dismissed: false, done: [] };
 }
 
+// What the team's data says about the guide, in one statement: it renders above every page
+// of a trial team.
+function teamFacts(teamId: string) {
+  return db.$queryRaw<{ clusterId: string | null; runId: string | null; shared: boolean }[]>`
+    SELECT
+      (SELECT "id" FROM "Cluster" WHERE "teamId" = ${teamId} AND "kind" = 'SANDBOX' ORDER BY "createdAt" LIMIT 1) AS "clusterId",
+      (SELECT "id" FROM "Run" WHERE "teamId" = ${teamId} AND "actionId" = 'pod-kill' AND NOT "dryRun" ORDER BY "queuedAt" DESC LIMIT 1) AS "runId",
+      EXISTS (SELECT 1 FROM "ShareLink" WHERE "teamId" = ${teamId}) AS "shared"`;
+}
+
 /**
  * The guide of a user in a team: what is done, what comes next. `stored` is the user's
  * guideState when the caller has just read it.
  */
 export async function loadGuide(userId: string, teamId: string, stored?: Prisma.JsonValue): Promise<Guide> {
-  const [user, run, share] = await Promise.all([
+  const [user, [facts]] = await Promise.all([
     stored !== undefined ? { guideState: stored } : db.user.findUnique({ where: { id: userId }, select: { guideState: true } }),
-    db.run.findFirst({ where: { teamId, actionId: "pod-kill", dryRun: false }, orderBy: { queuedAt: "desc" }, select: { id: true } }),
-    db.shareLink.findFirst({ where: { teamId }, select: { id: true } }),
+    teamFacts(teamId),
   ]);
   const state = parseState(user?.guideState);
   const ticked = new Set(state.done);
   const done: Record<GuideStep, boolean> = {
-    kill: run !== null,
+    kill: facts?.runId != null,
     watch: ticked.has("watch"),
     result: ticked.has("result"),
-    share: share !== null,
+    share: facts?.shared === true,
   };
-  return { dismissed: state.dismissed, done, current: GUIDE_STEPS.find((s) => !done[s]) ?? null, runId: run?.id ?? null };
+  return { dismissed: state.dismissed, done, current: GUIDE_STEPS.find((s) => !done[s]) ?? null, runId: facts?.runId ?? null, clusterId: facts?.clusterId ?? null };
 }
 
 /** Changes a user's guide state (dismiss, resume, tick a step); returns the new state. */

@@ -1,6 +1,6 @@
 import { RunRefusedError } from "@/lib/actions/errors";
 import { hit, type Limit } from "@/lib/auth/throttle";
-import { postgresErrorCode, type Prisma } from "@/lib/db";
+import type { Prisma } from "@/lib/db";
 import { TrialLimitError } from "./errors";
 import { trialSettings } from "./settings";
 
@@ -23,25 +23,6 @@ export async function checkTrialsPerIp(ip: string | null): Promise<void> {
 /** Trials whose time has not run out, everywhere. */
 export function countActiveTrials(tx: Pick<Tx, "team">, now = new Date()): Promise<number> {
   return tx.team.count({ where: { isTrial: true, trialExpiresAt: { gt: now } } });
-}
-
-// The SQLSTATE with which take_trial_slot (migration trial_slot) refuses one trial too many.
-const OVER_ACTIVE_TRIALS = "PR002";
-
-/**
- * Takes a place among the installation's active trials for the trial just written in this
- * transaction; throws TrialLimitError("active") when there is none. Call it last in that
- * transaction: its lock is held until the commit, and two starts at once cannot both take the
- * last place. One round trip (lock and count happen in the database).
- */
-export async function takeTrialSlot(tx: Tx): Promise<void> {
-  const max = trialSettings().TRIAL_MAX_ACTIVE;
-  try {
-    await tx.$queryRaw`SELECT "take_trial_slot"(${max}::integer)`;
-  } catch (err) {
-    if (postgresErrorCode(err) === OVER_ACTIVE_TRIALS) throw new TrialLimitError("active");
-    throw err;
-  }
 }
 
 /**

@@ -1,15 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { addSandboxCluster, sandboxAdmin } from "@/lib/clusters";
-import { db, type Prisma } from "@/lib/db";
+import { db } from "@/lib/db";
 import { createLogger } from "@/lib/log";
 import type { TeamContext } from "@/lib/tenancy";
 import { trialSettings } from "./settings";
 
 // Ready trial clusters, made ahead of time by the worker so that "Try it now" only moves one
-// to the new trial team instead of creating, seeding and checking it while the visitor waits.
+// to the new trial team (start_trial, called by lib/trials/start-trial.ts) instead of
+// creating, seeding and checking it while the visitor waits.
 // They belong to a team nobody is a member of (its slug cannot come from slugify, which never
 // makes two dashes in a row), so no one can open them until they are handed out.
-const POOL_SLUG = "trial--pool";
+export const POOL_SLUG = "trial--pool";
 const log = createLogger("trials");
 
 async function poolTeam() {
@@ -61,20 +62,4 @@ async function dropLostPoolClusters(teamId: string): Promise<void> {
   const alive = (await admin.listClusters()).map((c) => c.id);
   const { count } = await db.cluster.deleteMany({ where: { teamId, kind: "SANDBOX", sandboxClusterId: { notIn: alive }, createdAt: { lt: listedAt } } });
   if (count > 0) log.warn({ count }, "pool clusters the sandbox no longer has were dropped");
-}
-
-/**
- * Moves one ready pool cluster to the trial team, inside the caller's transaction; null when
- * the pool is empty. SKIP LOCKED lets many starts at once each take a different cluster.
- */
-export async function claimPooledCluster(tx: Prisma.TransactionClient, teamId: string, name: string, userId: string): Promise<string | null> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    UPDATE "Cluster" SET "teamId" = ${teamId}, "name" = ${name}, "createdById" = ${userId}, "updatedAt" = now()
-    WHERE "id" = (
-      SELECT c."id" FROM "Cluster" c JOIN "Team" t ON t."id" = c."teamId"
-      WHERE t."slug" = ${POOL_SLUG} AND c."status" = 'CONNECTED'
-      ORDER BY c."createdAt" LIMIT 1 FOR UPDATE OF c SKIP LOCKED
-    )
-    RETURNING "id"`;
-  return rows[0]?.id ?? null;
 }

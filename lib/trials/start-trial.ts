@@ -1,15 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { recordAudit, type RequestMeta } from "@/lib/audit";
+import type { RequestMeta } from "@/lib/audit";
 import { addSandboxCluster, sandboxAdmin } from "@/lib/clusters";
-import { db, type Team, type User } from "@/lib/db";
+import { createId, db, postgresErrorCode, type Team, type User } from "@/lib/db";
 import { createLogger } from "@/lib/log";
-import { createTeam } from "@/lib/teams/create-team";
 import type { TeamContext } from "@/lib/tenancy";
 import { TrialLimitError } from "./errors";
 import { deleteTrialTeam } from "./delete-trial";
 import { guestSessionCookie, type SessionCookie } from "./guest-session";
-import { checkTrialsPerIp, takeTrialSlot } from "./limits";
-import { claimPooledCluster } from "./pool";
+import { checkTrialsPerIp } from "./limits";
+import { POOL_SLUG } from "./pool";
 import { trialSettings } from "./settings";
 
 const log = createLogger("trials");
@@ -28,7 +27,7 @@ export interface StartedTrial {
 
 // Without a ready cluster in the pool: create, seed and check one now. A failure removes the
 // trial again, so a visitor never lands in a team without its cluster.
-async function newTrialCluster(team: Team, user: User, maxObjects: number): Promise<string> {
+async function newTrialCluster(team: Pick<Team, "id" | "slug" | "name" | "personal">, user: Pick<User, "id" | "email" | "name">, maxObjects: number): Promise<string> {
   const ctx: TeamContext = {
     team: { id: team.id, slug: team.slug, name: team.name, personal: team.personal, isTrial: true },
     role: "OWNER",
@@ -44,6 +43,36 @@ async function newTrialCluster(team: Team, user: User, maxObjects: number): Prom
   }
 }
 
+// SQLSTATEs of start_trial (migration start_trial): over the active-trials limit, slug taken.
+const OVER_ACTIVE_TRIALS = "PR002";
+const SLUG_TAKEN = "PR003";
+
+/**
+ * Writes the trial in one statement (start_trial): the guest, the team and membership, a ready
+ * cluster from the pool when there is one, the audit events and a place among the active
+ * trials. Returns the rows it made and the pooled cluster's id, or null.
+ */
+async function insertTrial(meta: RequestMeta, expiresAt: Date) {
+  for (let attempt = 0; ; attempt++) {
+    const tag = randomBytes(4).toString("hex");
+    const user = { id: createId(), name: "Guest", email: `guest-${tag}-${randomBytes(4).toString("hex")}@trial.invalid`, sessionVersion: 0 };
+    const team = { id: createId(), slug: `trial-${tag}`, name: `Trial ${tag}`, personal: false };
+    // guideState set: the guided first experiment shows for people who started with a trial.
+    const guide = JSON.stringify({ dismissed: false, done: [] });
+    try {
+      const rows = await db.$queryRaw<{ pooled: string | null }[]>`
+        SELECT "start_trial"(${user.id}::text, ${user.email}::text, ${guide}::jsonb, ${team.id}::text, ${team.slug}::text,
+          ${team.name}::text, ${expiresAt}::timestamp(3), ${createId()}::text, ${TRIAL_CLUSTER_NAME}::text, ${POOL_SLUG}::text,
+          ${meta.ip}::text, ${meta.userAgent}::text, ${trialSettings().TRIAL_MAX_ACTIVE}::integer) AS "pooled"`;
+      return { user, team, pooled: rows[0]?.pooled ?? null };
+    } catch (err) {
+      const code = postgresErrorCode(err);
+      if (code === OVER_ACTIVE_TRIALS) throw new TrialLimitError("active");
+      if (code !== SLUG_TAKEN || attempt >= 2) throw err;
+    }
+  }
+}
+
 /**
  * "Try it now": checks the limits, then creates a guest user, a trial team it owns and a
  * private sandbox cluster with the demo application, and mints the guest's session.
@@ -55,20 +84,7 @@ export async function startTrial(meta: RequestMeta, now = new Date()): Promise<S
   if (!sandboxAdmin()) throw new TrialLimitError("sandbox-unavailable");
 
   const expiresAt = new Date(now.getTime() + settings.TRIAL_TTL_MINUTES * 60_000);
-  const tag = randomBytes(4).toString("hex");
-  const { user, team, pooled } = await db.$transaction(async (tx) => {
-    const user = await tx.user.create({
-      // guideState set: the guided first experiment shows for people who started with a trial.
-      data: { name: "Guest", email: `guest-${tag}-${randomBytes(4).toString("hex")}@trial.invalid`, isGuest: true, guideState: { dismissed: false, done: [] } },
-    });
-    const team = await createTeam(tx, { name: `Trial ${tag}`, userId: user.id, isTrial: true, trialExpiresAt: expiresAt }, meta);
-    const pooled = await claimPooledCluster(tx, team.id, TRIAL_CLUSTER_NAME, user.id);
-    await recordAudit({ action: "trial.started", teamId: team.id, actorUserId: user.id, targetType: "team", targetId: team.id, data: { expiresAt: expiresAt.toISOString(), cluster: pooled ? "pool" : "new" }, meta }, tx);
-    // Last, so that its lock is held only until the commit.
-    await takeTrialSlot(tx);
-    return { user, team, pooled };
-  });
-
+  const { user, team, pooled } = await insertTrial(meta, expiresAt);
   const clusterId = pooled ?? (await newTrialCluster(team, user, settings.TRIAL_MAX_OBJECTS));
   const cookie = await guestSessionCookie(user, settings.TRIAL_TTL_MINUTES * 60);
   return { userId: user.id, teamSlug: team.slug, clusterId, expiresAt, cookie };

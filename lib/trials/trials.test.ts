@@ -67,8 +67,27 @@ describe("starting a trial", () => {
     expect(trial.cookie.name).toBe("next-auth.session-token");
     const token = await decode({ token: trial.cookie.value, secret: authSecret() });
     expect(token).toMatchObject({ uid: trial.userId, sv: 0 });
-    const audit = await db.auditEvent.findFirst({ where: { teamId: team!.id, action: "trial.started" } });
-    expect(audit?.actorUserId).toBe(trial.userId);
+    const audit = await db.auditEvent.findMany({ where: { teamId: team!.id, action: { in: ["team.created", "trial.started"] } }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => [a.action, a.actorUserId, a.ip])).toEqual([
+      ["team.created", trial.userId, expect.stringMatching(/^198\.51\.100\./)],
+      ["trial.started", trial.userId, expect.stringMatching(/^198\.51\.100\./)],
+    ]);
+    expect(audit[1]?.data).toEqual({ expiresAt: team!.trialExpiresAt!.toISOString(), cluster: "new" });
+    // Stored in UTC like every other time: the team was created just now.
+    expect(Math.abs(team!.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
+  it("tries another team address when the one it drew is taken, and writes nothing for the failed try", async () => {
+    const taken = `trial-${randomBytes(4).toString("hex")}`;
+    await db.team.create({ data: { slug: taken, name: "Taken" } });
+    const email = `guest-${randomBytes(6).toString("hex")}@trial.invalid`;
+    // The statement refuses a taken slug with its own code, which startTrial answers with a new draw.
+    const err = await db.$queryRaw`SELECT "start_trial"('u-x', ${email}, NULL, 't-x', ${taken}, 'x', now()::timestamp(3), 'm-x', 'demo-shop', 'trial--pool', NULL, NULL, 100)`.then(
+      () => null,
+      (e: unknown) => e as { meta?: { driverAdapterError?: { cause?: { code?: string } } } },
+    );
+    expect(err?.meta?.driverAdapterError?.cause?.code).toBe("PR003");
+    expect(await db.user.count({ where: { email } })).toBe(0);
   });
 });
 

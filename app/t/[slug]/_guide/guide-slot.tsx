@@ -11,24 +11,24 @@ export async function GuideSlot({ ctx }: { ctx: TeamContext }) {
   const user = ctx.user;
   if (!user) return null;
   // The signed-in user of this request, read once by the team gate (React's request cache).
-  const [state, team, cluster] = await Promise.all([
+  const [state, team] = await Promise.all([
     getSessionUser().then((u) => (u?.id === user.id ? u : db.user.findUnique({ where: { id: user.id }, select: { guideState: true, isGuest: true } }))),
     // The gate read the team's expiry with the membership; a context from elsewhere reads it here.
     !ctx.team.isTrial ? null : ctx.team.trialExpiresAt !== undefined ? { trialExpiresAt: ctx.team.trialExpiresAt } : db.team.findUnique({ where: { id: ctx.team.id }, select: { trialExpiresAt: true } }),
-    db.cluster.findFirst({ where: { teamId: ctx.team.id, kind: "SANDBOX" }, orderBy: { createdAt: "asc" }, select: { id: true } }),
   ]);
   const banner = team?.trialExpiresAt ? <TrialBanner expiresAt={team.trialExpiresAt} isGuest={state?.isGuest ?? false} /> : null;
   // The guide belongs to people who started with a trial (their state is set then), in a team
   // with a sandbox cluster to experiment on.
-  if (!state?.guideState || !cluster) return banner;
+  if (!state?.guideState) return banner;
   const guide = await loadGuide(user.id, ctx.team.id, state.guideState);
+  if (!guide.clusterId) return banner;
   return (
     <div className="mb-6 space-y-3">
       {banner}
       {guide.dismissed ? (
         <ResumeGuide slug={ctx.team.slug} />
       ) : (
-        <GuideCard slug={ctx.team.slug} clusterId={cluster.id} guide={guide} />
+        <GuideCard slug={ctx.team.slug} clusterId={guide.clusterId} guide={guide} />
       )}
     </div>
   );
