@@ -2,7 +2,8 @@
 // For each trial: POST /try (as its own visitor address) → follow the redirect with the new
 // session cookie → the cluster page answered 200 with its HTML. p50/p99 of that time, twice:
 // each trial creating its cluster, then with the pool of ready clusters (TRIAL_POOL_SIZE)
-// filled beforehand; and the sandbox process's resident memory per trial cluster.
+// filled beforehand; and the sandbox process's resident memory per trial cluster. Then
+// BENCH_SEQUENTIAL (50) trials one at a time, for the web app's CPU per step.
 // Needs a production build (`npx next build`). Starts its own sandbox process and the production
 // web server (server.mjs: WEB_CONCURRENCY processes, default one per CPU) on free ports with its own database (pystol_bench_trials, rebuilt) and Redis key prefix.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -165,6 +166,31 @@ const fillSecs = (performance.now() - tf) / 1000;
 const ready = await pooledClusterCount();
 const pooled = await burst(19);
 
+// One visitor at a time (clusters from the pool): the web app's CPU for each step of a trial,
+// without the interleaving of a burst. Steadier than the burst's figures for telling where a
+// trial's CPU goes: the form post, the first view of the new cluster (its client and first
+// reads), and the same page once more (what any later page of the trial costs).
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 50);
+for (let round = 0; round < 20 && (await pooledClusterCount()) < SEQUENTIAL; round++) await fillTrialPool(SEQUENTIAL, 2);
+const steps = { post: 0, first: 0, again: 0 };
+for (let i = 0; i < SEQUENTIAL; i++) {
+  const ip = `198.20.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+  const c0 = treeCpuMs(web.pid!);
+  const res = await fetch(`${base}/try`, { method: "POST", redirect: "manual", headers: { "x-forwarded-for": ip } });
+  await res.arrayBuffer();
+  const c1 = treeCpuMs(web.pid!);
+  const location = res.headers.get("location") ?? "";
+  const headers = { cookie: (res.headers.get("set-cookie") ?? "").split(";")[0]!, "x-forwarded-for": ip };
+  const page = await fetch(`${base}${location}`, { headers });
+  if (page.status !== 200 || !(await page.text()).includes("demo-shop")) throw new Error(`one at a time: page ${page.status} for ${location}`);
+  const c2 = treeCpuMs(web.pid!);
+  await (await fetch(`${base}${location}`, { headers })).arrayBuffer();
+  steps.post += c1 - c0;
+  steps.first += c2 - c1;
+  steps.again += treeCpuMs(web.pid!) - c2;
+}
+const perStep = (x: number) => (x / Math.max(1, SEQUENTIAL)).toFixed(1);
+
 const f = (x: number, d = 0) => x.toFixed(d);
 const line = (b: Awaited<ReturnType<typeof burst>>) =>
   `${b.ok} opened, ${b.failed} failed${b.failed ? ` (${b.why})` : ""}, wall ${f(b.wall, 1)} s; CPU per trial: web app ${f(b.cpu.web, 1)} ms, PostgreSQL ${f(b.cpu.pg, 1)} ms, sandbox ${f(b.cpu.sandbox, 1)} ms`;
@@ -173,6 +199,7 @@ console.log(
     `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${WEB_PROCESSES} web process(es); ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; load average at start ${load}`,
     `each trial creating its cluster: ${line(fresh)}`,
     `from the pool (${ready} ready clusters made beforehand in ${f(fillSecs, 1)} s): ${line(pooled)}`,
+    `one visitor at a time (${SEQUENTIAL}, from the pool): web app CPU per POST /try ${perStep(steps.post)} ms, first view of the cluster ${perStep(steps.first)} ms, the same page again ${perStep(steps.again)} ms`,
     "",
     "| measure | result | target |",
     "| --- | --- | --- |",
