@@ -13,6 +13,7 @@ import os from "node:os";
 import { deployMigrations, dropDatabase } from "../prisma/migrate";
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 200);
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 50);
 const DB_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/pystol_bench_trials";
 if (!existsSync(".next/BUILD_ID")) {
   console.error("No production build: run `npx next build` first.");
@@ -51,10 +52,16 @@ const web: ChildProcess = spawn(process.execPath, [...webNodeArgs, "server.mjs",
     SANDBOX_ADMIN_URL: sandbox.adminUrl,
     SANDBOX_ADMIN_TOKEN: sandbox.adminToken,
     PYSTOL_KUBE_ALLOWED_CIDRS: "127.0.0.1/32",
-    TRIAL_MAX_ACTIVE: String(3 * TRIALS),
+    // Every trial of the run stays active until the end: the two bursts, the warm-up, one at a time.
+    TRIAL_MAX_ACTIVE: String(3 * TRIALS + SEQUENTIAL + 100),
     WEB_CONCURRENCY: String(WEB_PROCESSES),
   },
   stdio: ["ignore", "ignore", "inherit"],
+});
+// A failed run must not leave the web server behind (it holds this run's output open).
+process.on("exit", () => {
+  web.kill("SIGTERM");
+  sandbox.child.kill("SIGTERM");
 });
 for (let i = 0; ; i++) {
   if (web.exitCode !== null) throw new Error(`the web server exited with ${web.exitCode}`);
@@ -170,7 +177,6 @@ const pooled = await burst(19);
 // without the interleaving of a burst. Steadier than the burst's figures for telling where a
 // trial's CPU goes: the form post, the first view of the new cluster (its client and first
 // reads), and the same page once more (what any later page of the trial costs).
-const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 50);
 for (let round = 0; round < 20 && (await pooledClusterCount()) < SEQUENTIAL; round++) await fillTrialPool(SEQUENTIAL, 2);
 const steps = { post: 0, first: 0, again: 0 };
 for (let i = 0; i < SEQUENTIAL; i++) {

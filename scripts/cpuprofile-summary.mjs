@@ -3,7 +3,8 @@
 // time by package and by function, then the time under each frame of the app's own code. Frames
 // of the production build are named after their source through the build's source maps.
 //   WINDOW=start,end (microseconds of the monotonic clock, as process.hrtime) keeps only the
-//   samples of that stretch, e.g. one phase of a bench.
+//   samples of that stretch, e.g. one phase of a bench; WINDOWS=FILE, one "start,end" a line,
+//   keeps those of several stretches (e.g. every request of one kind).
 import { existsSync, readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -19,13 +20,19 @@ const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const parent = new Map();
 for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
 
-const window = process.env.WINDOW ? process.env.WINDOW.split(",").map(Number) : null;
+// WINDOW=start,end, or WINDOWS=FILE with one "start,end" per line (e.g. each request of one kind).
+const windows = process.env.WINDOWS
+  ? readFileSync(process.env.WINDOWS, "utf8").trim().split("\n").map((l) => l.split(",").map(Number))
+  : process.env.WINDOW
+    ? [process.env.WINDOW.split(",").map(Number)]
+    : null;
+const inWindow = (t) => windows.some(([a, b]) => t >= a && t <= b);
 const msByNode = new Map();
 let t = profile.startTime;
 profile.samples.forEach((id, i) => {
   const delta = profile.timeDeltas[i] ?? 0;
   t += delta;
-  if (window && (t < window[0] || t > window[1])) return;
+  if (windows && !inWindow(t)) return;
   msByNode.set(id, (msByNode.get(id) ?? 0) + delta / 1000);
 });
 
