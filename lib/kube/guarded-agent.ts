@@ -132,67 +132,59 @@ function bare(host: string): string {
   return host.replace(/^\[|\]$/g, "").toLowerCase();
 }
 
+// Agent classes Node ships: https.Agent, and http.Agent for the plain-HTTP twin. (A mixin's
+// base must be typed with a rest parameter of any[]; the options passed are Node's own.)
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AgentClass = new (...args: any[]) => http.Agent;
+
+/**
+ * The guard's part of an agent, over Node's HTTPS or HTTP agent: every connection is dialled
+ * through `dial` (one host and port, checked addresses), and pooled sockets that sit unused
+ * are closed after `idleMs`.
+ */
+function guarded<Base extends AgentClass>(Agent: Base, secure: boolean) {
+  return class extends Agent {
+    settings!: DialSettings;
+
+    override createConnection(options: http.ClientRequestArgs, callback?: Callback): undefined {
+      const connect: Connect = (o) => super.createConnection(o);
+      dial(this.settings, options, secure, connect).then(
+        (s) => callback?.(null, s),
+        (e: Error) => callback?.(e, undefined as unknown as Duplex),
+      );
+      // Returning nothing makes the agent wait for the callback.
+      return undefined;
+    }
+
+    // Node reads the boolean this returns (false drops the socket); its typings say void.
+    override keepSocketAlive(socket: Duplex): void {
+      const keep = (super.keepSocketAlive(socket) as unknown) !== false;
+      if (keep) parkIdle(socket, this.settings.idleMs ?? 30_000);
+      return keep as unknown as void;
+    }
+
+    override reuseSocket(socket: Duplex, request: http.ClientRequest): void {
+      unpark(socket);
+      super.reuseSocket(socket, request);
+    }
+  };
+}
+
+const GuardedHttps = guarded(https.Agent, true);
+const GuardedHttp = guarded(http.Agent, false);
+
 /** An HTTPS agent that can only reach `settings.host:port`, through the dial guard. */
-export class GuardedHttpsAgent extends https.Agent {
-  constructor(
-    options: https.AgentOptions,
-    private readonly settings: DialSettings,
-  ) {
-    super(options);
-  }
-
-  override createConnection(options: https.RequestOptions, callback?: Callback): undefined {
-    const connect: Connect = (o) => super.createConnection(o as https.RequestOptions);
-    dial(this.settings, options, true, connect).then(
-      (s) => callback?.(null, s),
-      (e: Error) => callback?.(e, undefined as unknown as Duplex),
-    );
-    // Returning nothing makes the agent wait for the callback.
-    return undefined;
-  }
-
-  // Node reads the boolean this returns (false drops the socket); its typings say void.
-  override keepSocketAlive(socket: Duplex): void {
-    const keep = (super.keepSocketAlive(socket) as unknown) !== false;
-    if (keep) parkIdle(socket, this.settings.idleMs ?? 30_000);
-    return keep as unknown as void;
-  }
-
-  override reuseSocket(socket: Duplex, request: http.ClientRequest): void {
-    unpark(socket);
-    super.reuseSocket(socket, request);
-  }
+export function guardedHttpsAgent(options: https.AgentOptions, settings: DialSettings): https.Agent {
+  const agent = new GuardedHttps(options);
+  agent.settings = settings;
+  return agent as https.Agent;
 }
 
 /** The plain-HTTP twin, only for servers the operator allowed over http. */
-export class GuardedHttpAgent extends http.Agent {
-  constructor(
-    options: http.AgentOptions,
-    private readonly settings: DialSettings,
-  ) {
-    super(options);
-  }
-
-  override createConnection(options: http.ClientRequestArgs, callback?: Callback): undefined {
-    const connect: Connect = (o) => super.createConnection(o);
-    dial(this.settings, options, false, connect).then(
-      (s) => callback?.(null, s),
-      (e: Error) => callback?.(e, undefined as unknown as Duplex),
-    );
-    return undefined;
-  }
-
-  // Node reads the boolean this returns (false drops the socket); its typings say void.
-  override keepSocketAlive(socket: Duplex): void {
-    const keep = (super.keepSocketAlive(socket) as unknown) !== false;
-    if (keep) parkIdle(socket, this.settings.idleMs ?? 30_000);
-    return keep as unknown as void;
-  }
-
-  override reuseSocket(socket: Duplex, request: http.ClientRequest): void {
-    unpark(socket);
-    super.reuseSocket(socket, request);
-  }
+export function guardedHttpAgent(options: http.AgentOptions, settings: DialSettings): http.Agent {
+  const agent = new GuardedHttp(options);
+  agent.settings = settings;
+  return agent;
 }
 
 export { bare as bareHost };

@@ -1,7 +1,7 @@
 import { KubeConfig } from "@kubernetes/client-node";
 import type http from "node:http";
 import tls from "node:tls";
-import { type DialSettings, GuardedHttpAgent, GuardedHttpsAgent } from "./guarded-agent";
+import { type DialSettings, guardedHttpAgent, guardedHttpsAgent } from "./guarded-agent";
 import type { KubeTarget, ValidatedKubeconfig } from "./types";
 
 type Cluster = ValidatedKubeconfig["cluster"];
@@ -15,7 +15,7 @@ export function createAgent(
   secure: boolean,
   maxSockets = 16,
 ): http.Agent {
-  if (!secure) return new GuardedHttpAgent({ keepAlive: true, maxSockets }, settings);
+  if (!secure) return guardedHttpAgent({ keepAlive: true, maxSockets }, settings);
   // Built once here: given only ca/cert/key, every new connection would parse them into a
   // fresh secure context (a few milliseconds of CPU per handshake).
   const secureContext = tls.createSecureContext({
@@ -25,7 +25,7 @@ export function createAgent(
       ? { cert: Buffer.from(user.certData, "base64"), key: Buffer.from(user.keyData, "base64") }
       : {}),
   });
-  return new GuardedHttpsAgent(
+  return guardedHttpsAgent(
     {
       keepAlive: true,
       maxSockets,

@@ -1,16 +1,8 @@
 import Link from "next/link";
 import { requireTeamAccess } from "@/lib/tenancy";
 import { requireViewCluster } from "@/lib/views";
-import { Badge } from "@/app/_components/ui";
 import { Tabs, type Tab } from "@/app/_components/tabs";
-
-const STATUS_TONE = {
-  CONNECTED: "green",
-  PENDING: "slate",
-  UNREACHABLE: "red",
-  UNAUTHORIZED: "red",
-  ERROR: "red",
-} as const;
+import { StatusBadge } from "../status-badge";
 
 // One cluster: its name and connection state, and the views as tabs. Each page checks access
 // again (layouts do not guard the pages below them on their own).
@@ -36,7 +28,7 @@ export default async function ClusterLayout({ children, params }: { children: Re
         </Link>
         <div className="mt-1 flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold tracking-tight">{cluster.name}</h1>
-          <Badge tone={STATUS_TONE[cluster.status]}>{cluster.status.toLowerCase()}</Badge>
+          <StatusBadge status={cluster.status} />
           <span className="text-sm text-slate-500">
             {cluster.kind === "SANDBOX" ? "Sandbox cluster" : (cluster.serverHost ?? "Kubeconfig")}
             {cluster.kubernetesVersion ? ` · Kubernetes ${cluster.kubernetesVersion}` : ""}
