@@ -5,7 +5,8 @@
 // filled beforehand; and the sandbox process's resident memory per trial cluster. Then
 // BENCH_SEQUENTIAL (50) trials one at a time, for the web app's CPU per step.
 // Needs a production build (`npx next build`). Starts its own sandbox process and the production
-// web server (server.mjs: WEB_CONCURRENCY processes, default one per CPU) on free ports with its own database (pystol_bench_trials, rebuilt) and Redis key prefix.
+// web server (server.mjs: WEB_CONCURRENCY processes, default one per CPU) on free ports with its
+// own database (pystol_bench_trials, rebuilt) and Redis key prefix.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -41,8 +42,8 @@ const base = `http://127.0.0.1:${port}`;
 // BENCH_WEB_NODE_ARGS: extra Node flags for the web app, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 // (Node refuses profiling flags in NODE_OPTIONS).
 const webNodeArgs = (process.env.BENCH_WEB_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-// As `npm run up` runs it beside the database, the worker and the sandbox: half the CPUs.
-const WEB_PROCESSES = Number(process.env.WEB_CONCURRENCY || Math.max(1, Math.floor(os.availableParallelism() / 2)));
+// As server.mjs (and so `npm run up`) runs it: one per CPU unless WEB_CONCURRENCY says.
+const WEB_PROCESSES = Number(process.env.WEB_CONCURRENCY || os.availableParallelism());
 const web: ChildProcess = spawn(process.execPath, [...webNodeArgs, "server.mjs", "-p", String(port), "-H", "127.0.0.1"], {
   env: {
     ...process.env,

@@ -4,7 +4,7 @@
 # applies migrations, builds the web app when needed, then runs the sandbox cluster (when the
 # project has it), the worker and the web app until Ctrl-C or SIGTERM stops them all.
 #   PORT (3000) and WORKER_HEALTH_PORT (9464) choose the ports; WEB_CONCURRENCY the number of
-#   web processes (default: half the CPUs, at least one; see below).
+#   web processes (default: one per CPU).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 NPM_CONFIG_UPDATE_NOTIFIER=false
@@ -49,12 +49,9 @@ while IFS= read -r line; do
 done <.env.local
 
 export PORT="${PORT:-3000}" WORKER_HEALTH_PORT="${WORKER_HEALTH_PORT:-9464}"
-# Here the web app shares the machine with PostgreSQL, Redis, the worker and the sandbox: one web
-# process per CPU would compete with them (on 2 cores, a burst of 200 trials opened faster with
-# one web process than with two; BENCHMARKS.md). server.mjs alone, as in the container image,
-# defaults to one per CPU.
-cpus=$(nproc 2>/dev/null || echo 2)
-export WEB_CONCURRENCY="${WEB_CONCURRENCY:-$(( cpus / 2 > 1 ? cpus / 2 : 1 ))}"
+# WEB_CONCURRENCY, when set, goes to server.mjs, which otherwise runs one web process per CPU:
+# even beside PostgreSQL, the worker and the sandbox, a burst of 200 trials on 2 cores opened
+# faster with two web processes than with one (BENCHMARKS.md).
 # A running installation keeps a few ready trial clusters, as a hosted one should (README). The
 # setting's own default stays 0 for the tests, which share one database between sandboxes; the
 # worker drops pool clusters a restarted sandbox has forgotten before it refills.
