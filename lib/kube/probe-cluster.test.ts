@@ -40,6 +40,22 @@ describe("probeCluster against the sandbox", () => {
     expect(probe.permissions["create pods/eviction"]).toBe(true);
   });
 
+  it("takes a sandbox token that may do everything at its rules review's word, and asks each question of one that may not", async () => {
+    const sandboxClient = (c: { server: string; token: string }, posts: string[]) =>
+      keep(createKubeClient({ kind: "sandbox", server: c.server, caPem: sandbox.caPem, token: c.token }, { observe: (e) => e.method === "POST" && posts.push(e.method) }));
+    const full: string[] = [];
+    const all = await probeCluster(sandboxClient(cluster, full));
+    expect(Object.values(all.permissions).every(Boolean)).toBe(true);
+    expect(full).toHaveLength(1); // the rules review alone
+    expect(all.rules).toMatchObject({ incomplete: false });
+
+    const narrow = await new SandboxAdminClient(sandbox.adminUrl, sandbox.adminToken).createCluster({ seed: "demo", access: { deny: ["pods"] } });
+    const asked: string[] = [];
+    const some = await probeCluster(sandboxClient(narrow, asked));
+    expect(asked).toHaveLength(1 + PROBED_PERMISSIONS.length);
+    expect(some.permissions).toMatchObject({ "delete pods": false, "create pods/eviction": false, "get pods/log": false, "patch nodes": true, "patch deployments": true });
+  });
+
   it("through its kubeconfig, uploaded, when the operator admits the address", async () => {
     const policy = createAddressPolicy(["127.0.0.0/8"]);
     const parsed = parseKubeconfig(cluster.kubeconfig, { policy });
