@@ -60,9 +60,10 @@ const web: ChildProcess = spawn(process.execPath, [...webNodeArgs, "server.mjs",
   stdio: ["ignore", "ignore", "inherit"],
 });
 // A failed run must not leave the web server behind (it holds this run's output open).
+// (Once: a second signal would cut short the web server's own shutdown, and its CPU profile.)
 process.on("exit", () => {
-  web.kill("SIGTERM");
-  sandbox.child.kill("SIGTERM");
+  if (!web.killed) web.kill("SIGTERM");
+  if (!sandbox.child.killed) sandbox.child.kill("SIGTERM");
 });
 for (let i = 0; ; i++) {
   if (web.exitCode !== null) throw new Error(`the web server exited with ${web.exitCode}`);
@@ -140,10 +141,16 @@ const clusterCount = async () =>
   ((await fetch(`${sandbox.adminUrl}/clusters`, { headers: { authorization: `Bearer ${sandbox.adminToken}` } }).then((r) => r.json())) as { items: unknown[] }).items.length;
 
 // TRIALS visitors at once, each from an address of its own.
-async function burst(subnet: number) {
+// The stretch of each burst on the monotonic clock, in microseconds: what cpuprofile-summary's
+// WINDOW takes, to read one burst out of the web app's CPU profile (BENCH_WEB_NODE_ARGS).
+const microseconds = () => String(process.hrtime.bigint() / 1000n);
+
+async function burst(subnet: number, name: string) {
   const cpu0 = await cpuNow();
   const t0 = performance.now();
+  const from = microseconds();
   const results = await Promise.all(Array.from({ length: TRIALS }, (_, i) => tryItNow(`198.${subnet}.${Math.floor(i / 250)}.${(i % 250) + 1}`)));
+  if (webNodeArgs.length > 0) console.log(`${name}: WINDOW=${from},${microseconds()}`);
   const wall = (performance.now() - t0) / 1000;
   const cpu = await cpuSince(cpu0, TRIALS);
   const ok = results.filter((r) => r.ok);
@@ -160,7 +167,7 @@ await Promise.all(Array.from({ length: 2 * WEB_PROCESSES }, (_, i) => tryItNow(`
 const load = os.loadavg().map((x) => x.toFixed(1)).join(" / ");
 const before = rssMiB(sandbox.child.pid!);
 const clustersBefore = await clusterCount();
-const fresh = await burst(18);
+const fresh = await burst(18, "each trial creating its cluster");
 await new Promise((r) => setTimeout(r, 3000)); // let the new clusters' pods settle
 const after = rssMiB(sandbox.child.pid!);
 const perTrial = (after - before) / Math.max(1, (await clusterCount()) - clustersBefore);
@@ -172,7 +179,7 @@ const tf = performance.now();
 for (let round = 0; round < 20 && (await pooledClusterCount()) < TRIALS; round++) await fillTrialPool(TRIALS, 2);
 const fillSecs = (performance.now() - tf) / 1000;
 const ready = await pooledClusterCount();
-const pooled = await burst(19);
+const pooled = await burst(19, "from the pool");
 
 // One visitor at a time (clusters from the pool): the web app's CPU for each step of a trial,
 // without the interleaving of a burst. Steadier than the burst's figures for telling where a
@@ -219,6 +226,9 @@ console.log(
   ].join("\n"),
 );
 
+// Waits for the web server to finish: a CPU profile (BENCH_WEB_NODE_ARGS) is written as it exits.
+const webExited = new Promise((r) => web.once("exit", r));
 web.kill("SIGTERM");
+await Promise.race([webExited, new Promise((r) => setTimeout(r, 10_000))]);
 sandbox.child.kill("SIGTERM");
 process.exit(0);
