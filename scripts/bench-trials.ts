@@ -4,6 +4,9 @@
 // each trial creating its cluster, then with the pool of ready clusters (TRIAL_POOL_SIZE)
 // filled beforehand; and the sandbox process's resident memory per trial cluster. Then
 // BENCH_SEQUENTIAL (50) trials one at a time, for the web app's CPU per step.
+// Profiling: BENCH_WEB_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" (with WEB_CONCURRENCY=1) and
+// BENCH_SANDBOX_CPU_PROF=DIR write CPU profiles; each burst's WINDOW is printed for
+// scripts/cpuprofile-summary.mjs.
 // Needs a production build (`npx next build`). Starts its own sandbox process and the production
 // web server (server.mjs: WEB_CONCURRENCY processes, default one per CPU) on free ports with its
 // own database (pystol_bench_trials, rebuilt) and Redis key prefix.
@@ -33,7 +36,8 @@ const rssMiB = (pid: number) => {
   return m ? Number(m[1]) / 1024 : NaN;
 };
 
-const sandbox = await startSandboxProcess();
+// BENCH_SANDBOX_CPU_PROF=DIR: the sandbox writes a CPU profile there as it stops.
+const sandbox = await startSandboxProcess({ cpuProfileDir: process.env.BENCH_SANDBOX_CPU_PROF || undefined });
 process.env.SANDBOX_ADMIN_URL = sandbox.adminUrl;
 process.env.SANDBOX_ADMIN_TOKEN = sandbox.adminToken;
 process.env.PYSTOL_KUBE_ALLOWED_CIDRS = "127.0.0.1/32";
@@ -230,5 +234,7 @@ console.log(
 const webExited = new Promise((r) => web.once("exit", r));
 web.kill("SIGTERM");
 await Promise.race([webExited, new Promise((r) => setTimeout(r, 10_000))]);
+const sandboxExited = new Promise((r) => sandbox.child.once("exit", r));
 sandbox.child.kill("SIGTERM");
+await Promise.race([sandboxExited, new Promise((r) => setTimeout(r, 10_000))]);
 process.exit(0);
