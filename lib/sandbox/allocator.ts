@@ -32,6 +32,14 @@ export class Allocator {
     return `172.18.${(i >> 8) & 255}.${i & 255}`;
   }
 
+  /** Takes over another cluster's addresses handed out so far (a cluster copied from a template). */
+  copyFrom(other: Allocator) {
+    for (const [k, v] of other.nodeIdx) this.nodeIdx.set(k, v);
+    for (const [k, v] of other.nextPod) this.nextPod.set(k, v);
+    this.nextNode = other.nextNode;
+    this.nextSvc = other.nextSvc;
+  }
+
   serviceIp(): string {
     const n = this.nextSvc++;
     return `10.96.${(n >> 8) & 255}.${n & 255}`;

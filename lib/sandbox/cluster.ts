@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Allocator } from "./allocator";
 import { WatchHub } from "./api/watch";
 import type { ClusterContext, ClusterOptions } from "./context";
@@ -5,11 +6,12 @@ import { DEFAULT_OPTIONS } from "./context";
 import { Controllers } from "./controllers";
 import { Network } from "./network";
 import { nowIso, randomSuffix } from "./names";
-import { EVENT } from "./resources";
+import { EVENT, RESOURCES } from "./resources";
 import { Store } from "./store";
 import type { KObject } from "./types";
 
 const MAX_EVENTS = 1000;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
 /** One virtual cluster: its objects, watches, controllers and simulated network. */
 export class VirtualCluster implements ClusterContext {
@@ -111,6 +113,34 @@ export class VirtualCluster implements ClusterContext {
       const [ons, oname] = this.eventKeys.shift()!.split("/");
       this.store.remove(EVENT, ons!, oname!);
     }
+  }
+
+  /**
+   * Makes this new, empty cluster a copy of `template` (a settled seed, lib/sandbox/seed/template.ts):
+   * its objects with every uid renewed (owner references, events and log keys follow), the
+   * addresses it handed out and its containers' logs. Nothing is left for the controllers to do.
+   */
+  copyFrom(template: VirtualCluster) {
+    const uids = new Map<string, string>();
+    const renew = (text: string) => text.replace(UUID, (u) => uids.get(u) ?? u);
+    for (const t of RESOURCES) {
+      if (t.virtual) continue;
+      for (const e of template.store.sorted(t)) if (e.obj.metadata.uid) uids.set(e.obj.metadata.uid, randomUUID());
+    }
+    for (const t of RESOURCES) {
+      if (t.virtual) continue;
+      for (const e of template.store.sorted(t)) {
+        const o = JSON.parse(renew(e.json().toString())) as KObject;
+        const keep = o.metadata.resourceVersion;
+        const stored = this.store.put(t, o, { silent: true });
+        if (keep) stored.metadata.resourceVersion = keep;
+      }
+    }
+    this.store.rv = Math.max(this.store.rv, template.store.rv);
+    this.store.compact();
+    this.alloc.copyFrom(template.alloc);
+    for (const [key, lines] of template.logs) this.logs.set(renew(key), [...lines]);
+    this.eventKeys.push(...template.eventKeys);
   }
 
   podIp(node: string) {

@@ -2,8 +2,8 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { VirtualCluster } from "./cluster";
 import type { ClusterOptions } from "./context";
 import { seedBase } from "./seed/base";
-import { seedDemo } from "./seed/demo";
 import { seedLarge, type LargeShape } from "./seed/generate";
+import { DemoTemplates } from "./seed/template";
 
 export type Seed = "demo" | "empty" | LargeShape;
 
@@ -38,6 +38,7 @@ const newToken = () => `sbx_${randomBytes(32).toString("base64url")}`;
 /** All virtual clusters of the process, by id, each reachable only with its own token. */
 export class ClusterManager {
   private readonly clusters = new Map<string, VirtualCluster>();
+  private readonly demoTemplates = new DemoTemplates();
 
   constructor(private readonly defaults: Partial<ClusterOptions> = {}) {}
 
@@ -54,9 +55,12 @@ export class ClusterManager {
       opts.maxObjects = Math.max(opts.maxObjects ?? 0, seed.pods * 2 + seed.nodes * 2 + 50_000);
     }
     const c = new VirtualCluster(id, input.name ?? (typeof seed === "string" ? seed : "generated"), newToken(), new Date().toISOString(), opts, large ? 65_536 : 2048);
-    seedBase(c);
-    if (seed === "demo") seedDemo(c);
-    else if (large) seedLarge(c, seed);
+    if (seed === "demo") {
+      c.copyFrom(this.demoTemplates.get(c.opts));
+    } else {
+      seedBase(c);
+      if (large) seedLarge(c, seed);
+    }
     c.store.compact();
     this.clusters.set(id, c);
     return c;
