@@ -77,7 +77,7 @@ describe("starting a trial", () => {
     expect(Math.abs(team!.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
   });
 
-  it("tries another team address when the one it drew is taken, and writes nothing for the failed try", async () => {
+  it("refuses a taken team address with its own code and writes nothing, so that startTrial can draw another", async () => {
     const taken = `trial-${randomBytes(4).toString("hex")}`;
     await db.team.create({ data: { slug: taken, name: "Taken" } });
     const email = `guest-${randomBytes(6).toString("hex")}@trial.invalid`;
