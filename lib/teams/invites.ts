@@ -4,7 +4,7 @@ import { generateToken, hashToken, isTokenOf } from "@/lib/crypto";
 import { scoped, type TeamContext } from "@/lib/tenancy";
 import { TeamRuleError } from "./errors";
 import type { InviteInput } from "./member-schemas";
-import { actor, assertMayAssign } from "./membership-rules";
+import { actor, assertMayAssign, lockTeam, mayInviteAs } from "./membership-rules";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -109,6 +109,8 @@ const REFUSALS = {
   expired: "This invitation has expired. Ask the team for a new link.",
   used: "This invitation has already been used. Ask the team for a new link.",
   revoked: "This invitation was withdrawn. Ask the team for a new link.",
+  authority:
+    "The person who sent this invitation can no longer add members with this role. Ask a current owner or admin of the team for a new link.",
 } as const;
 
 /**
@@ -127,8 +129,18 @@ export async function acceptInvite(
   if (preview.status !== "open") throw new TeamRuleError(REFUSALS[preview.status]);
   return db.$transaction(async (tx) => {
     const inv = await tx.invite.findUniqueOrThrow({ where: { tokenHash: hashToken(token) } });
+    // Serialised with membership changes, so a removal that revokes this link cannot slip
+    // between the authority check below and the join.
+    await lockTeam(tx, inv.teamId);
     const existing = await tx.membership.findFirst({ where: { teamId: inv.teamId, userId: user.id } });
     if (existing) return { slug: preview.teamSlug, alreadyMember: true };
+    // The link carries its creator's authority as it stands now, not when it was made: an
+    // inviter who left, was removed or lost the role cannot let anyone in through it.
+    const inviter = await tx.membership.findFirst({
+      where: { teamId: inv.teamId, userId: inv.createdById },
+      select: { role: true },
+    });
+    if (!mayInviteAs(inviter?.role, inv.role)) throw new TeamRuleError(REFUSALS.authority);
     // The claim is conditional, so two people racing for one link cannot both join.
     const { count } = await tx.invite.updateMany({
       where: { id: inv.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },

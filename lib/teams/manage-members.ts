@@ -3,7 +3,8 @@ import { recordAudit } from "@/lib/audit";
 import { ROLE_LABELS } from "@/lib/rbac/permissions";
 import { scoped, type TeamContext } from "@/lib/tenancy";
 import { TeamRuleError } from "./errors";
-import { actor, assertMayAssign, countOwners, findMember, lockTeam } from "./membership-rules";
+import { actor, assertMayAssign, countOwners, findMember, isLowerRole, lockTeam } from "./membership-rules";
+import { revokeGrantsOf } from "./revoke-grants";
 
 const LAST_OWNER =
   "A team needs at least one owner. Make another member an owner (or transfer ownership) first.";
@@ -38,6 +39,9 @@ export async function changeMemberRole(ctx: TeamContext, membershipId: string, r
       audit(ctx, "member.role_changed", target.id, { user: target.user.email, from: target.role, to: role }),
       tx,
     );
+    if (isLowerRole(role, target.role)) {
+      await revokeGrantsOf(tx, ctx, { membershipId: target.id, userId: target.userId, email: target.user.email }, "role_lowered");
+    }
     return `${target.user.name} is now ${ROLE_LABELS[role].toLowerCase()}.`;
   });
 }
@@ -57,6 +61,7 @@ export async function removeMember(ctx: TeamContext, membershipId: string): Prom
       audit(ctx, "member.removed", target.id, { user: target.user.email, role: target.role }),
       tx,
     );
+    await revokeGrantsOf(tx, ctx, { membershipId: target.id, userId: target.userId, email: target.user.email }, "removed");
     return `${target.user.name} was removed from the team.`;
   });
 }
@@ -74,6 +79,7 @@ export async function leaveTeam(ctx: TeamContext): Promise<void> {
       );
     await tx.membership.delete({ where: { id: mine.id } });
     await recordAudit(audit(ctx, "member.left", mine.id, { user: ctx.user!.email, role: mine.role }), tx);
+    await revokeGrantsOf(tx, ctx, { membershipId: mine.id, userId: me.id, email: ctx.user!.email }, "left");
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Prisma, Role } from "@/lib/db";
+import { roleAllows } from "@/lib/rbac/permissions";
 import { scoped, type TeamContext } from "@/lib/tenancy";
 import { TeamRuleError } from "./errors";
 
@@ -31,6 +32,22 @@ export function assertMayAssign(actorRole: Role, targetRole: Role, newRole?: Rol
   if (actorRole === "OWNER") return;
   if (targetRole === "OWNER") throw new TeamRuleError("Only an owner can change or remove an owner.");
   if (newRole === "OWNER") throw new TeamRuleError("Only an owner can make someone an owner.");
+}
+
+const ROLE_RANK: Record<Role, number> = { VIEWER: 0, MEMBER: 1, ADMIN: 2, OWNER: 3 };
+
+/** Whether `role` grants less than `than` (roles are nested: each grants all of the one below). */
+export function isLowerRole(role: Role, than: Role): boolean {
+  return ROLE_RANK[role] < ROLE_RANK[than];
+}
+
+/**
+ * Whether someone holding `inviterRole` may hand out `role` today: the rule an invitation is
+ * checked against when it is used, so it carries its creator's authority at that moment.
+ */
+export function mayInviteAs(inviterRole: Role | null | undefined, role: Role): boolean {
+  if (!inviterRole || !roleAllows(inviterRole, "members:manage")) return false;
+  return inviterRole === "OWNER" || role !== "OWNER";
 }
 
 /** A membership of the context's team by id; another team's id answers like a missing one. */
