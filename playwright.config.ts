@@ -36,6 +36,10 @@ const stackEnv = {
   // operator allows exactly that address.
   PYSTOL_KUBE_ALLOWED_CIDRS: "127.0.0.1/32",
   WEB_CONCURRENCY: process.env.E2E_WEB_CONCURRENCY ?? "1",
+  // The tests play many visitors from one machine: the test runner stands in for one reverse
+  // proxy and gives every test an address of its own in X-Forwarded-For (e2e/fixtures.ts).
+  // The default (no proxy, the socket's address) is tested by e2e/client-address.spec.ts.
+  PYSTOL_TRUSTED_PROXY_HOPS: "1",
   // Stored kubeconfigs are sealed under a key of this run (production refuses to run without
   // one); kept in the environment so test workers, which seal kubeconfigs too, share it.
   PYSTOL_ENCRYPTION_KEYS: (process.env.PYSTOL_ENCRYPTION_KEYS ??= `e2e:${randomBytes(32).toString("base64")}`),

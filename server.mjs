@@ -9,6 +9,7 @@ import cluster from "node:cluster";
 import http from "node:http";
 import os from "node:os";
 import { parseArgs } from "node:util";
+import { stampSocketAddress } from "./lib/audit/socket-address.mjs";
 
 // Settings are checked before anything starts: a bad one is one clear message, not a crash
 // loop of web processes.
@@ -114,7 +115,12 @@ async function worker(inCluster) {
   const app = next({ dev: false, dir: import.meta.dirname, hostname: hostname ?? "localhost", port });
   const handle = app.getRequestHandler();
   await app.prepare();
-  const server = http.createServer((req, res) => handle(req, res));
+  // Route handlers and actions learn the client's address from a header only this server writes
+  // (lib/audit/client-ip.ts): with no proxy in front, the connection is the client.
+  const server = http.createServer((req, res) => {
+    stampSocketAddress(req);
+    return handle(req, res);
+  });
   await new Promise((resolve, reject) => server.once("error", reject).listen(port, hostname, resolve));
 
   if (inCluster) {

@@ -16,7 +16,7 @@ export const metadata: Metadata = {
     "Kill pods, drain nodes and test the network of your Kubernetes clusters, safely, and share what you learn. Try it in a private sandbox cluster without signing up.",
 };
 
-const REFUSALS: readonly TrialRefusal[] = ["per-ip", "active", "sandbox-unavailable", "error"];
+const REFUSALS: readonly TrialRefusal[] = ["per-ip", "no-address", "active", "sandbox-unavailable", "error"];
 
 const FEATURES = [
   {

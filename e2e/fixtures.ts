@@ -3,9 +3,8 @@ import { test as base } from "@playwright/test";
 let counter = 0;
 
 // Sign-in and sign-up are rate-limited per client address. Every test presents an address of
-// its own (the app reads the X-Forwarded-For entry its nearest proxy wrote; with no proxy in
-// front, the one entry the test sends), so tests neither share counters nor trip each other's
-// limits.
+// its own in X-Forwarded-For (the browser-test stack trusts one proxy hop, played by the test
+// runner: playwright.config.ts), so tests neither share counters nor trip each other's limits.
 export const test = base.extend({
   extraHTTPHeaders: async ({}, provide, testInfo) => {
     counter += 1;

@@ -57,6 +57,9 @@ const web: ChildProcess = spawn(process.execPath, [...webNodeArgs, "server.mjs",
     SANDBOX_ADMIN_URL: sandbox.adminUrl,
     SANDBOX_ADMIN_TOKEN: sandbox.adminToken,
     PYSTOL_KUBE_ALLOWED_CIDRS: "127.0.0.1/32",
+    // The benchmark plays many visitors from one machine: it stands in for one proxy and
+    // writes each visitor's address into X-Forwarded-For.
+    PYSTOL_TRUSTED_PROXY_HOPS: "1",
     // Every trial of the run stays active until the end: the two bursts, the warm-up, one at a time.
     TRIAL_MAX_ACTIVE: String(3 * TRIALS + SEQUENTIAL + 100),
     WEB_CONCURRENCY: String(WEB_PROCESSES),

@@ -1,7 +1,7 @@
 import { trialSettings } from "./settings";
 
 /** Why a trial was refused (a trial's runs are refused by startRun with code "trial-limit"). */
-export type TrialRefusal = "per-ip" | "active" | "sandbox-unavailable" | "error";
+export type TrialRefusal = "per-ip" | "no-address" | "active" | "sandbox-unavailable" | "error";
 
 /** "42 minutes", "1 minute", "30 seconds": a wait, in words. */
 export function waitInWords(seconds: number): string {
@@ -22,6 +22,8 @@ export function trialRefusalMessage(code: TrialRefusal, retryAfterSeconds = 3600
         `Your address has started ${s.TRIAL_PER_IP_PER_HOUR} trial${s.TRIAL_PER_IP_PER_HOUR === 1 ? "" : "s"} in the last hour, the most we allow. ` +
         `Try again in ${waitInWords(retryAfterSeconds)}, or create a free account.`
       );
+    case "no-address":
+      return "Trials are not available on this installation: it cannot tell visitors' addresses apart, which the trial limits need. Create a free account instead; the operator can fix this by starting the web app with server.mjs.";
     case "active":
       return `All ${s.TRIAL_MAX_ACTIVE} trial places are taken right now. Try again in a few minutes, or create a free account to start at once.`;
     case "sandbox-unavailable":

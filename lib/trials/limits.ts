@@ -12,9 +12,11 @@ function perIpLimit(): Limit {
 
 /** Counts a trial start against the client address; throws when the address is over its hourly limit. */
 export async function checkTrialsPerIp(ip: string | null): Promise<void> {
-  const limit = perIpLimit();
-  // Requests without a known address share one bucket: they cannot dodge the limit.
-  const result = await hit(limit, ip ?? "unknown");
+  // Without an address there is no fair bucket: one shared by every such visitor lets one of
+  // them use up everybody's trials. Only an app started outside server.mjs with no proxy
+  // configured lacks addresses (lib/audit/client-ip.ts).
+  if (!ip) throw new TrialLimitError("no-address");
+  const result = await hit(perIpLimit(), ip);
   if (!result.allowed) {
     throw new TrialLimitError("per-ip", result.retryAfterSeconds);
   }

@@ -103,6 +103,14 @@ describe("limits", () => {
     await expect(startTrial(meta())).resolves.toMatchObject({ teamSlug: expect.any(String) });
   });
 
+  it("refuses a trial whose address is unknown instead of sharing one bucket among all such visitors", async () => {
+    const teamsBefore = await db.team.count();
+    const err = await refusedWith(startTrial({ ip: null, userAgent: "vitest" }));
+    expect(err).toBeInstanceOf(TrialLimitError);
+    expect(err.message).toMatch(/^Trials are not available on this installation: it cannot tell visitors' addresses apart/);
+    expect(await db.team.count()).toBe(teamsBefore);
+  });
+
   it("refuses a trial when the installation holds the most active trials it allows", async () => {
     const active = await countActiveTrials(db);
     process.env.TRIAL_MAX_ACTIVE = String(active + 1);
