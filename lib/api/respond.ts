@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { RunRefusedError, type RefusalCode } from "@/lib/actions";
 import { createLogger } from "@/lib/log";
 import { ShareLinkError } from "@/lib/share";
-import { apiError } from "@/lib/tenancy";
+import { apiError, findNul, hasNul } from "@/lib/tenancy";
 
 /** A request that cannot be served; route handlers throw it, `handleApiError` answers it. */
 export class ApiError extends Error {
@@ -27,17 +27,55 @@ function invalid(err: z.ZodError, what: string): ApiError {
   return new ApiError(400, "invalid_request", `Invalid ${what}: ${text}`, issues);
 }
 
+/** The largest request body the API reads, and how deeply its JSON may nest. */
+export const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_JSON_DEPTH = 32;
+
+/** How deeply a JSON text nests arrays and objects, counted without parsing (so without recursion). */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{" || c === "[") max = Math.max(max, ++depth);
+    else if (c === "}" || c === "]") depth--;
+  }
+  return max;
+}
+
+/** A NUL anywhere in a parsed body or query, answered as a 400 naming the field. */
+function refuseNul(value: unknown, what: string): void {
+  const at = findNul(value);
+  if (at === null) return;
+  const path = at.replace(/\u0000/g, "\\0");
+  const where = path ? `The field "${path}"` : `The ${what}`;
+  throw new ApiError(400, "invalid_request", `${where} contains a NUL character (\\u0000), which no field accepts.`, [
+    { path, message: "Contains a NUL character." },
+  ]);
+}
+
 /** Parses the JSON body with a schema; a missing or malformed body is a 400 with the issues. */
 export async function parseBody<S extends z.ZodType>(req: NextRequest, schema: S): Promise<z.output<S>> {
   let raw: unknown = {};
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw new ApiError(413, "too_large", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
   const text = await req.text();
+  if (text.length > MAX_BODY_BYTES) throw new ApiError(413, "too_large", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
   if (text.trim()) {
+    if (jsonDepth(text) > MAX_JSON_DEPTH)
+      throw new ApiError(400, "invalid_json", `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
     try {
       raw = JSON.parse(text);
     } catch {
       throw new ApiError(400, "invalid_json", "The request body is not valid JSON.");
     }
   }
+  refuseNul(raw, "request body");
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw invalid(parsed.error, "request body");
   return parsed.data;
@@ -45,7 +83,10 @@ export async function parseBody<S extends z.ZodType>(req: NextRequest, schema: S
 
 /** Parses the query string with a schema (each parameter once). */
 export function parseQuery<S extends z.ZodType>(req: NextRequest, schema: S): z.output<S> {
-  const parsed = schema.safeParse(Object.fromEntries(req.nextUrl.searchParams));
+  const raw = Object.fromEntries(req.nextUrl.searchParams);
+  if (Object.entries(raw).some(([k, v]) => hasNul(k) || hasNul(v)))
+    throw new ApiError(400, "invalid_request", "A query parameter contains a NUL character (%00), which no parameter accepts.");
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) throw invalid(parsed.error, "query");
   return parsed.data;
 }

@@ -107,6 +107,9 @@ export async function resolveRun(input: RunRequest): Promise<ResolvedRun> {
     if (err instanceof RunRefusedError) throw err;
     const status = statusOf(err);
     if (status === 401 || status === 403) throw new RunRefusedError("missing-permissions", describeKubeError(err));
+    // The API server parsed a parameter (a label selector) and refused it: the request is at
+    // fault, not the cluster, so it is a 400 rather than a 502.
+    if (status === 400 || status === 422) throw new RunRefusedError("invalid-params", `The cluster refused the parameters: ${describeKubeError(err)}`);
     throw new RunRefusedError("cluster-unreachable", `The cluster could not be read: ${describeKubeError(err)}`);
   }
   if (request.expectedTargets) {

@@ -2,6 +2,8 @@ import { NextResponse, type NextRequest } from "next/server";
 import { getSessionUser } from "@/lib/auth/session";
 import type { Permission } from "@/lib/rbac/permissions";
 import { TeamAccessError, type TeamContext } from "./context";
+import { sessionWriteRefusal } from "./cross-site";
+import { hasNul } from "./nul-bytes";
 import { resolveTeamForUser } from "./resolve-team";
 import { resolveTeamForToken } from "./resolve-token";
 
@@ -20,18 +22,25 @@ export type TeamRouteHandler = (
 /**
  * The gate for route handlers under /api/v1/t/[slug]/…: accepts an API token
  * (`Authorization: Bearer pst_…`) or a session, resolves the team from the URL and checks
- * the permission. Unknown team or not a member → 404; missing permission → 403.
+ * the permission. Unknown team or not a member → 404; missing permission → 403. A session
+ * changes nothing from another site (see sessionWriteRefusal) → 403; a path value that no
+ * query can hold (a NUL) → 400 before any query runs.
  */
 export function withTeamRoute(handler: TeamRouteHandler, opts: { permission: Permission }) {
   return async (req: NextRequest, route: RouteCtx): Promise<Response> => {
     const params = await route.params;
     const slug = typeof params.slug === "string" ? params.slug : "";
+    for (const [name, value] of Object.entries(params)) {
+      if ([value].flat().some(hasNul)) return apiError(400, "invalid_request", `The ${name} in the address contains a NUL character, which no ${name} has.`);
+    }
     try {
       const auth = req.headers.get("authorization");
       let ctx: TeamContext;
       if (auth?.startsWith("Bearer ")) {
         ctx = await resolveTeamForToken(auth.slice(7).trim(), slug, opts.permission);
       } else {
+        const crossSite = sessionWriteRefusal(req);
+        if (crossSite) return apiError(403, "cross_site_refused", crossSite);
         const user = await getSessionUser();
         if (!user) return apiError(401, "unauthenticated", "Sign in or pass an API token.");
         ctx = await resolveTeamForUser(user, slug, opts.permission);
