@@ -3,12 +3,20 @@ import type { AddressInfo } from "node:net";
 import type { Redis } from "ioredis";
 import { registry } from "@/lib/metrics";
 import { checkDependencies } from "./check-dependencies";
+import { healthAccess } from "./health-access";
 
-/** Serves GET /healthz (200 when PostgreSQL and Redis answer, else 503) and GET /metrics. */
-export async function startHealthServer(port: number, redis: Redis, host = "127.0.0.1"): Promise<http.Server> {
+/**
+ * Serves GET /healthz (200 when PostgreSQL and Redis answer, else 503) and GET /metrics; on an
+ * address other than loopback, only to callers with the metrics token (see healthAccess).
+ */
+export async function startHealthServer(port: number, redis: Redis, host = "127.0.0.1", token = process.env.PYSTOL_METRICS_TOKEN): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
-    if (req.method !== "GET") {
+    if (healthAccess(host, req.headers.authorization, token) !== "ok") {
+      res
+        .writeHead(401, { "content-type": "text/plain", "www-authenticate": 'Bearer realm="pystol-worker"' })
+        .end("Send the metrics token: Authorization: Bearer <PYSTOL_METRICS_TOKEN>.\n");
+    } else if (req.method !== "GET") {
       res.writeHead(405).end();
     } else if (path === "/healthz") {
       void checkDependencies(redis).then((h) => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isLoopbackHost } from "./health-access";
 
 // Settings that only worker processes read (the shared ones live in lib/env).
 const schema = z.object({
@@ -8,6 +9,17 @@ const schema = z.object({
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(25_000),
   // Address of /healthz and /metrics; 0.0.0.0 in a container so probes and scrapers reach it.
   WORKER_HEALTH_HOST: z.string().min(1).default("127.0.0.1"),
+  PYSTOL_METRICS_TOKEN: z.string().optional(),
+}).superRefine((s, ctx) => {
+  // Anywhere but loopback, /healthz and /metrics answer only a caller holding the metrics
+  // token (lib/queue/health-access.ts); without one nobody could read them, so say so now.
+  if (!isLoopbackHost(s.WORKER_HEALTH_HOST) && (s.PYSTOL_METRICS_TOKEN ?? "").length < 16) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["PYSTOL_METRICS_TOKEN"],
+      message: `required (16 characters or more) when WORKER_HEALTH_HOST (${s.WORKER_HEALTH_HOST}) is not a loopback address: the health server's /healthz and /metrics then answer only callers sending it as a bearer token`,
+    });
+  }
 });
 
 export type WorkerSettings = z.infer<typeof schema>;
