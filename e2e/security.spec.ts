@@ -1,0 +1,228 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import type { Page, Request } from "@playwright/test";
+import { Redis } from "ioredis";
+import { expect, test } from "./fixtures";
+import { newAccount, signUp } from "./helpers";
+import { addSandboxCluster, sql } from "./seed";
+import { E2E_DATABASE_URL, E2E_PORT, E2E_REDIS_PREFIX, E2E_SANDBOX_ADMIN_TOKEN, E2E_SANDBOX_ADMIN_URL } from "./stack";
+
+// Attacks from the security review, replayed against the running stack: forged cross-site API
+// requests with a real session, pages checked for their security headers and for any Content
+// Security Policy violation, unstorable input, and forged client addresses.
+
+test.describe.configure({ timeout: 240_000 });
+
+const podKill = { namespace: "shop", labelSelector: "app=cart", count: 1 };
+
+test("a page on another origin cannot start or abort a run with the visitor's session", async ({ page, baseURL }) => {
+  const slug = await signUp(page, newAccount("Csrf Target"));
+  const { clusterId } = await addSandboxCluster(page, slug);
+  const api = page.context().request; // carries the signed-in session cookie, as the browser would
+  const runs = `/api/v1/t/${slug}/runs`;
+  const countRuns = async () => Number((await sql<{ n: string }>(`SELECT count(*) AS n FROM "Run" r JOIN "Team" t ON t.id = r."teamId" WHERE t.slug = $1`, [slug]))[0]!.n);
+
+  // What <form enctype="text/plain" action=…/runs> on a sibling origin sends: a body that spells
+  // JSON, the session cookie, and the sibling's Origin.
+  const forged = `{"action":"pod-kill","cluster":"${clusterId}","params":{"namespace":"shop","labelSelector":"app=cart","count":1},"x":"=1"}`;
+  const attack = await api.post(runs, { headers: { origin: "http://evil.localhost:8080", "content-type": "text/plain" }, data: forged });
+  expect(attack.status()).toBe(403);
+  expect(await attack.json()).toEqual({ error: { code: "cross_site_refused", message: expect.stringMatching(/^Cross-site request refused/) } });
+  // The same body from the app's own origin, but not declared as JSON (a form can send this).
+  const plain = await api.post(runs, { headers: { origin: baseURL!, "content-type": "text/plain" }, data: forged });
+  expect(plain.status()).toBe(403);
+  expect(await countRuns()).toBe(0);
+
+  // The app's own page may: same origin, JSON.
+  const own = await api.post(runs, { headers: { origin: baseURL!, "content-type": "application/json" }, data: { action: "pod-kill", cluster: clusterId, params: podKill, dryRun: true } });
+  expect(own.status()).toBe(201);
+  const runId = ((await own.json()) as { run: { id: string } }).run.id;
+
+  const abort = await api.post(`${runs}/${runId}/abort`, { headers: { origin: "http://evil.localhost:8080", "content-type": "text/plain" }, data: "" });
+  expect(abort.status()).toBe(403);
+  expect(await abort.json()).toMatchObject({ error: { code: "cross_site_refused" } });
+  const [run] = await sql<{ abortRequestedAt: Date | null }>(`SELECT "abortRequestedAt" FROM "Run" WHERE id = $1`, [runId]);
+  expect(run!.abortRequestedAt).toBeNull();
+  // Reads stay open to the session (the browser's own event stream uses them).
+  expect((await api.get(`${runs}/${runId}`, { headers: { origin: "http://evil.localhost:8080" } })).status()).toBe(200);
+});
+
+/** Collects every console error and CSP violation a page reports. */
+function watchViolations(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`${page.url()}: ${e.message}`));
+  return problems;
+}
+
+test("every page carries the security headers and a nonce policy, and runs with no violation", async ({ page, browser, baseURL }) => {
+  const problems = watchViolations(page);
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const nonces = new Set<string>();
+  async function visit(path: string) {
+    const res = await page.goto(path);
+    expect(res!.status(), path).toBeLessThan(400);
+    const h = res!.headers();
+    const csp = h["content-security-policy"] ?? "";
+    const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+    expect(nonce, `${path} CSP: ${csp}`).toBeTruthy();
+    nonces.add(nonce!);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("'strict-dynamic'");
+    expect(csp).toContain("object-src 'none'");
+    if (process.env.E2E_NEXT !== "dev") expect(csp).not.toContain("unsafe-eval");
+    expect(h["x-content-type-options"]).toBe("nosniff");
+    expect(h["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+    expect(h["x-frame-options"]).toBe("DENY");
+    // Served over plain HTTP here: no HSTS (it would pin a name to HTTPS that does not serve it).
+    expect(h["strict-transport-security"]).toBeUndefined();
+    // Next.js put this request's nonce on its scripts.
+    const scripts = await page.locator("script").evaluateAll((els) => els.map((e) => (e as HTMLScriptElement).nonce));
+    expect(scripts.length, path).toBeGreaterThan(0);
+    expect(scripts.every((n) => n === nonce), `${path} script nonces`).toBe(true);
+  }
+
+  for (const path of ["/", "/faq", "/docs", "/signin", "/signup"]) await visit(path);
+  const slug = await signUp(page, newAccount("Csp Person"));
+  // Needs the page's scripts: the button is a client component that calls a server action.
+  await addSandboxCluster(page, slug);
+  for (const path of [`/t/${slug}`, `/t/${slug}/clusters`, `/t/${slug}/run?action=pod-kill`, `/t/${slug}/runs`, `/t/${slug}/settings/members`]) await visit(path);
+  // Client-side navigation works under the policy (it needs the scripts that the nonce admits).
+  await page.getByRole("navigation", { name: "Team" }).getByRole("link", { name: "Available actions" }).click();
+  await expect(page.getByRole("heading", { name: /Kill pods/ })).toBeVisible();
+  expect(nonces.size, "a fresh nonce per page").toBe(10);
+  expect(problems).toEqual([]);
+
+  // A page of another origin cannot frame the members page.
+  const other = await browser.newPage();
+  const blocked: string[] = [];
+  other.on("console", (m) => blocked.push(m.text()));
+  await other.setContent(`<iframe src="${baseURL}/t/${slug}/settings/members"></iframe>`);
+  await expect.poll(() => blocked.join("\n")).toMatch(/frame-ancestors/);
+  await other.close();
+
+  // API answers carry the headers too.
+  const api = await page.request.get(`/api/v1/t/${slug}`);
+  expect(api.headers()["x-content-type-options"]).toBe("nosniff");
+  expect(api.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+});
+
+/** Replaces `marker` in the next server-action request the trigger sends with a NUL; returns its answer. */
+async function actionWithNul(page: Page, marker: string, trigger: () => Promise<void>) {
+  let action: Request | undefined;
+  await page.route(
+    (url) => url.origin === new URL(page.url()).origin,
+    async (route) => {
+      const req = route.request();
+      if (req.method() !== "POST" || !req.headers()["next-action"] || !req.postData()?.includes(marker)) return route.continue();
+      action = req;
+      const body = req.postDataBuffer()!.toString("latin1").replace(marker, `${marker.slice(0, 2)}\u0000${marker.slice(2)}`);
+      await route.continue({ postData: Buffer.from(body, "latin1") });
+    },
+  );
+  const answer = page.waitForResponse((r) => r.request().method() === "POST" && !!r.request().headers()["next-action"]);
+  await trigger();
+  const res = await answer;
+  await page.unrouteAll({ behavior: "wait" });
+  expect(action, "the action request was seen").toBeDefined();
+  return { status: res.status(), text: await res.text(), actionId: action!.headers()["next-action"]!, url: action!.url() };
+}
+
+test("unstorable input and oversized forms get a 4xx with a sentence, never a 500", async ({ page }) => {
+  const slug = await signUp(page, newAccount("Nul Person"));
+
+  // A NUL in a page's query.
+  const listed = await page.request.get(`/t/${slug}/runs?cluster=%00`);
+  expect(listed.status()).toBe(400);
+  expect(await listed.text()).toMatch(/^The address contains a NUL character/);
+
+  // callbackUrl with a line break or an ideographic full stop: no 5xx on either page.
+  for (const value of ["%0A", "%0D", "%E3%80%82", "%2F%0A%2Fexample.com", "%E3%80%82example.com"]) {
+    for (const path of ["/signin", "/signup"]) {
+      const res = await page.request.get(`${path}?callbackUrl=${value}`, { maxRedirects: 0 });
+      expect(res.status(), `${path}?callbackUrl=${value}`).toBeLessThan(500);
+    }
+  }
+
+  // The connect form: a NUL in the pasted kubeconfig, then 6 MiB sent straight to its action.
+  await page.goto(`/t/${slug}/clusters/connect`);
+  const connect = await actionWithNul(page, "MARKER-k", async () => {
+    await page.getByLabel("…or paste it").fill("apiVersion: v1\nkind: Config # MARKER-k");
+    await page.getByLabel("…or paste it").blur();
+  });
+  expect(connect.status).toBe(400);
+  expect(connect.text).toBe("A form field contains a NUL character, which no field accepts. Remove it and send the form again.");
+  const huge = await page.request.post(connect.url, {
+    headers: { "next-action": connect.actionId, accept: "text/x-component" },
+    multipart: { slug, intent: "inspect", name: "", kubeconfig: "a".repeat(6 * 1024 * 1024) },
+  });
+  expect(huge.status()).toBe(413);
+  expect(await huge.text()).toMatch(/^The form is larger than 1 MiB, the most this site accepts/);
+
+  // The run form: a NUL in a parameter.
+  await addSandboxCluster(page, slug);
+  await page.goto(`/t/${slug}/run?action=pod-kill`);
+  await page.getByLabel("Namespace").fill("shop");
+  await page.getByLabel("Label selector").fill("app=MARKER-r");
+  const run = await actionWithNul(page, "MARKER-r", () => page.getByRole("button", { name: "Plan" }).click());
+  expect(run.status).toBe(400);
+  expect(run.text).toMatch(/NUL character/);
+});
+
+test("with no proxy configured, a forged X-Forwarded-For changes neither the trial limit nor the audit log", async () => {
+  test.slow(); // a second production web server starts on a machine busy with the other tests
+  const port = E2E_PORT + 51;
+  const base = `http://127.0.0.1:${port}`;
+  // The stack's own web server trusts one proxy hop (the test runner plays it); this one runs
+  // as an installation does by default: PYSTOL_TRUSTED_PROXY_HOPS unset.
+  const web: ChildProcess = spawn(process.execPath, ["server.mjs", "-p", String(port), "-H", "127.0.0.1"], {
+    env: {
+      NODE_ENV: "production",
+      PATH: process.env.PATH ?? "",
+      WEB_CONCURRENCY: "1",
+      DATABASE_URL: E2E_DATABASE_URL,
+      PYSTOL_QUEUE_PREFIX: E2E_REDIS_PREFIX,
+      NEXTAUTH_URL: base,
+      NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+      PYSTOL_ENCRYPTION_KEYS: process.env.PYSTOL_ENCRYPTION_KEYS ?? `e2e:${randomBytes(32).toString("base64")}`,
+      SANDBOX_ADMIN_URL: E2E_SANDBOX_ADMIN_URL,
+      SANDBOX_ADMIN_TOKEN: E2E_SANDBOX_ADMIN_TOKEN,
+      PYSTOL_KUBE_ALLOWED_CIDRS: "127.0.0.1/32",
+      TRIAL_PER_IP_PER_HOUR: "2",
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  try {
+    // The loopback address's trial window starts empty (an earlier run may have used it).
+    const redis = new Redis("redis://127.0.0.1:6379");
+    const digest = createHash("sha256").update("127.0.0.1").digest("base64url").slice(0, 22);
+    await redis.del(`${E2E_REDIS_PREFIX}:throttle:trial:ip:${digest}`);
+    redis.disconnect();
+    await expect
+      .poll(() => fetch(`${base}/api/health`).then((r) => r.ok, () => false), { timeout: 90_000, intervals: [500] })
+      .toBe(true);
+
+    const tryIt = (forged: string) =>
+      fetch(`${base}/try`, { method: "POST", redirect: "manual", headers: { origin: base, "x-forwarded-for": forged, "x-pystol-socket-address": forged } });
+    const first = await tryIt("203.0.113.1");
+    const second = await tryIt("203.0.113.2");
+    const third = await tryIt("203.0.113.3");
+    for (const res of [first, second]) expect(res.headers.get("location")).toMatch(/^\/t\/trial-/);
+    // A new address in the header every time, and still the third trial from this machine is refused.
+    expect(third.headers.get("location")).toMatch(/^\/\?trial=per-ip/);
+
+    const slugs = [first, second].map((r) => r.headers.get("location")!.split("/")[2]!);
+    const rows = await sql<{ ip: string }>(
+      `SELECT a.ip FROM "AuditEvent" a JOIN "Team" t ON t.id = a."teamId" WHERE t.slug = ANY($1) AND a.action = 'trial.started'`,
+      [slugs],
+    );
+    expect(rows.map((r) => r.ip)).toEqual(["127.0.0.1", "127.0.0.1"]);
+  } finally {
+    web.kill("SIGTERM");
+  }
+});
