@@ -163,6 +163,12 @@ test("unstorable input and oversized forms get a 4xx with a sentence, never a 50
   expect(huge.status()).toBe(413);
   expect(await huge.text()).toMatch(/^The form is larger than 1 MiB, the most this site accepts/);
 
+  // A person who pastes something that large is told so by the form, before anything is sent.
+  await page.goto(`/t/${slug}/clusters/connect`);
+  await page.getByLabel("…or paste it").fill(`apiVersion: v1\n# ${"x".repeat(300 * 1024)}`);
+  await page.getByLabel("…or paste it").blur();
+  await expect(page.getByText("The pasted text is larger than 256 KiB; one cluster's kubeconfig is far smaller.")).toBeVisible();
+
   // The run form: a NUL in a parameter.
   await addSandboxCluster(page, slug);
   await page.goto(`/t/${slug}/run?action=pod-kill`);

@@ -30,8 +30,10 @@ export function KubeconfigForm({ slug, clusterId }: { slug: string; clusterId?: 
 
   function send(intent: KubeconfigIntent, over: { file?: File | null; context?: string } = {}) {
     const chosenFile = over.file !== undefined ? over.file : file;
-    if (chosenFile && chosenFile.size > MAX_BYTES) {
-      setReply({ refusal: { rule: "too-large", path: "", message: `The file is larger than 256 KiB; one cluster's kubeconfig is far smaller.` } });
+    // Pasted text too: a form body over the server's limit would be refused before the action runs.
+    const size = chosenFile ? chosenFile.size : new Blob([text]).size;
+    if (size > MAX_BYTES) {
+      setReply({ refusal: { rule: "too-large", path: "", message: `The ${chosenFile ? "file" : "pasted text"} is larger than 256 KiB; one cluster's kubeconfig is far smaller.` } });
       return;
     }
     const form = new FormData();
