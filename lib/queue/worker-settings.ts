@@ -25,7 +25,7 @@ const schema = z.object({
 export type WorkerSettings = z.infer<typeof schema>;
 
 /** The worker's own settings, validated; throws naming the offending variable. */
-export function workerSettings(source: NodeJS.ProcessEnv = process.env): WorkerSettings {
+export function workerSettings(source: Record<string, string | undefined> = process.env): WorkerSettings {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     throw new Error(`Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
