@@ -21,7 +21,8 @@ export function contentSecurityPolicy(nonce: string, opts: { dev: boolean; https
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    // Forms post here; sign-in with GitHub or Google continues on their pages.
+    "form-action 'self' https://github.com https://accounts.google.com",
     "frame-ancestors 'none'",
     ...(opts.https ? ["upgrade-insecure-requests"] : []),
   ].join("; ");
