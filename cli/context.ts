@@ -15,6 +15,7 @@ export interface Flags {
   token?: string;
   json?: boolean;
   help?: boolean;
+  version?: boolean;
   cluster?: string;
   param?: string[];
   "params-json"?: string;
@@ -28,8 +29,15 @@ export interface Flags {
   expires?: string;
 }
 
-/** A mistake in how the command was called (exit code 2). */
-export class UsageError extends Error {}
+/** A mistake in how the command was called (exit code 2); the command, when known, for a pointer to its help. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command?: { name: string },
+  ) {
+    super(message);
+  }
+}
 
 /** Exit codes: scripts can tell the outcome apart. */
 export const EXIT = { ok: 0, runFailed: 1, usage: 2, api: 3 } as const;

@@ -1,23 +1,27 @@
 import type { PystolClient } from "./client";
+import { stateName } from "./states";
 import { PERMANENT, type LogLine, type Run } from "./types";
 
-/** What a follower reports while a run goes on. */
+/** What a follower reports while a run goes on, with the time the server gave it. */
 export interface FollowEvent {
   type: "log" | "step" | "state" | "progress";
   text: string;
+  /** When it happened (ISO 8601, UTC); the time it arrived when the server gave none. */
+  at: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One live event from the run's SSE stream, as text for people; null for what is not shown. */
 function describe(data: Record<string, unknown>): FollowEvent | null {
+  const at = typeof data.at === "string" ? data.at : new Date().toISOString();
   switch (data.type) {
     case "log":
-      return { type: "log", text: `${String(data.level ?? "info").padEnd(5)} ${String(data.message ?? "")}` };
+      return { type: "log", at, text: `${String(data.level ?? "info").padEnd(5)} ${String(data.message ?? "")}` };
     case "step":
-      return { type: "step", text: `step ${Number(data.index) + 1} ${String(data.name ?? "")}: ${String(data.state ?? "").toLowerCase()}${data.error ? ` (${String(data.error)})` : ""}` };
+      return { type: "step", at, text: `step ${Number(data.index) + 1} ${String(data.name ?? "")}: ${stateName(String(data.state ?? ""))}${data.error ? ` (${String(data.error)})` : ""}` };
     case "state":
-      return { type: "state", text: `state: ${String(data.state ?? "").toLowerCase().replace(/_/g, " ")}${data.error ? ` (${String(data.error)})` : ""}` };
+      return { type: "state", at, text: `state: ${stateName(String(data.state ?? ""))}${data.error ? ` (${String(data.error)})` : ""}` };
     default:
       return null;
   }
@@ -74,11 +78,11 @@ async function followPolling(client: PystolClient, runId: string, onEvent: (e: F
   for (;;) {
     const { run } = await client.request<{ run: Run }>(`/runs/${encodeURIComponent(runId)}`);
     const { logs } = await client.request<{ logs: LogLine[] }>(`/runs/${encodeURIComponent(runId)}/logs${after !== undefined ? `?after=${after}` : ""}`);
-    for (const l of logs) onEvent({ type: "log", text: `${l.level.padEnd(5)} ${l.message}` });
+    for (const l of logs) onEvent({ type: "log", at: l.at, text: `${l.level.padEnd(5)} ${l.message}` });
     if (logs.length) after = logs[logs.length - 1]!.id;
     if (run.state !== last) {
       last = run.state;
-      onEvent({ type: "state", text: `state: ${run.state.toLowerCase().replace(/_/g, " ")}` });
+      onEvent({ type: "state", at: new Date().toISOString(), text: `state: ${stateName(run.state)}` });
     }
     if (run.finished) return;
     await sleep(1000);

@@ -17,7 +17,11 @@ export function printTable(out: Out, head: string[], rows: (string | number | nu
   for (const r of cells) out.stdout(`${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")}\n`);
 }
 
-/** "2026-11-23T12:03:04.000Z" → "2026-11-23 12:03:04". */
+/** "2026-11-23T12:03:04.000Z" → "2026-11-23 12:03:04" (UTC: the column or the line says so). */
 export const when = (iso: string | null | undefined): string => (iso ? iso.slice(0, 19).replace("T", " ") : "-");
 
-export const stateText = (s: string): string => s.toLowerCase().replace(/_/g, " ");
+/** A log line's time: RFC 3339 in UTC with milliseconds, as `kubectl logs --timestamps` starts its lines. */
+export const stamp = (iso: string | null | undefined): string => {
+  const t = iso ? new Date(iso) : new Date();
+  return Number.isNaN(t.getTime()) ? new Date().toISOString() : t.toISOString();
+};

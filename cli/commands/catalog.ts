@@ -7,7 +7,7 @@ export async function clusters(c: CommandContext): Promise<number> {
   const { clusters } = await (await c.client()).request<{ clusters: (Cluster & { lastCheckedAt: string | null })[] }>("/clusters");
   if (c.out.json) printJson(c.out, clusters);
   else if (clusters.length === 0) c.out.stdout("No clusters yet. Add one in the web app (Clusters → Add).\n");
-  else printTable(c.out, ["NAME", "KIND", "STATUS", "VERSION", "NODES", "CHECKED", "ID"], clusters.map((k) => [k.name, k.kind.toLowerCase(), k.status.toLowerCase(), k.kubernetesVersion, k.nodeCount, when(k.lastCheckedAt), k.id]));
+  else printTable(c.out, ["NAME", "KIND", "STATUS", "VERSION", "NODES", "CHECKED (UTC)", "ID"], clusters.map((k) => [k.name, k.kind.toLowerCase(), k.status.toLowerCase(), k.kubernetesVersion, k.nodeCount, when(k.lastCheckedAt), k.id]));
   return EXIT.ok;
 }
 

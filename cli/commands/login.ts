@@ -1,19 +1,8 @@
-import { createInterface } from "node:readline/promises";
 import { PystolClient } from "../client";
 import { configPath, readConfig, writeConfig } from "../config";
 import { EXIT, UsageError, type CommandContext } from "../context";
 import { printJson } from "../output";
-
-async function readToken(): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: false });
-  try {
-    if (process.stdin.isTTY) process.stderr.write("API token (pst_…): ");
-    for await (const line of rl) return line.trim();
-    return "";
-  } finally {
-    rl.close();
-  }
-}
+import { readSecret } from "../tty";
 
 // pystol login --server URL [--team SLUG] [--token pst_… | token on stdin]
 // Without --team the token's own team is used (a token belongs to exactly one team); with it,
@@ -24,7 +13,7 @@ export async function login(c: CommandContext): Promise<number> {
   const team = c.flags.team ?? process.env.PYSTOL_TEAM;
   if (!server) throw new UsageError("login needs --server <url>");
   if (!/^https?:\/\//.test(server)) throw new UsageError("--server must be an http(s) URL, e.g. https://pystol.example.com");
-  const token = c.flags.token ?? process.env.PYSTOL_TOKEN ?? (await readToken());
+  const token = c.flags.token ?? process.env.PYSTOL_TOKEN ?? (await readSecret("API token (pst_…, not shown): "));
   if (!token) throw new UsageError("no token given: pass --token, set PYSTOL_TOKEN, or type it on standard input");
   const me = team
     ? await new PystolClient({ server, team, token }).request<{ team: { slug: string; name: string }; role: string }>("")

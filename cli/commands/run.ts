@@ -1,6 +1,7 @@
 import { EXIT, UsageError, type CommandContext } from "../context";
 import { followRun } from "../follow";
-import { printJson, stateText } from "../output";
+import { printJson, stamp } from "../output";
+import { stateName } from "../states";
 import { parseParams } from "../params";
 import type { Plan, Run } from "../types";
 
@@ -27,8 +28,8 @@ export async function run(c: CommandContext): Promise<number> {
     else if (!created.run.dryRun) say(`Queued. Follow it with: pystol runs logs ${created.run.id} --follow\n`);
     return created.run.finished ? runExitCode(created.run) : EXIT.ok;
   }
-  const done = await followRun(client, created.run.id, (e) => say(`${e.text}\n`));
+  const done = await followRun(client, created.run.id, (e) => say(`${stamp(e.at)} ${e.text}\n`));
   if (c.out.json) printJson(c.out, { run: done, plan });
-  else say(`Run ${done.id} ${stateText(done.state)}${done.error ? `: ${done.error}` : ""}\n`);
+  else say(`Run ${done.id} ${stateName(done.state)}${done.error ? `: ${done.error}` : ""}\n`);
   return runExitCode(done);
 }

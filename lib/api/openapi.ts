@@ -96,7 +96,7 @@ export function openApiDocument(serverUrl: string) {
             422: json(ref("Error"), "Refused by the safety rules (empty selection, protected namespace, blast radius, confirmation required, missing permissions)"),
             429: json(ref("Error"), "The team's concurrent-run limit is reached"),
           },
-          { requestBody: body("CreateRun") },
+          { requestBody: body("CreateRun"), description: "Requires the permission `runs:create`; a dry run (`dryRun: true`) changes nothing and requires only `runs:read`." },
         ),
       },
       "/api/v1/t/{slug}/runs/{runId}": { parameters: [slug, runId], get: op("Get a run with its steps", "runs:read", { 200: json(obj("run", ref("Run"), { steps: { type: "array", items: ref("RunStep") } })) }) },

@@ -20,7 +20,11 @@ export interface AdminClusterSummary {
 export interface CreateClusterRequest {
   name?: string;
   seed?: "demo" | "empty" | { nodes: number; pods: number };
-  limits?: { maxObjects?: number };
+  /**
+   * Limits of this cluster in place of the sandbox's defaults (lib/sandbox/limits.ts): objects,
+   * bytes of stored JSON, open watches, and the request rate (per second, and the burst).
+   */
+  limits?: { maxObjects?: number; maxBytes?: number; maxWatches?: number; requestsPerSecond?: number; requestBurst?: number };
   /**
    * A narrower token than the default administrator: `deny` lists resources ("events", "pods",
    * "deployments.apps") answered with 403 and denied by access reviews; `metricsServer: false`

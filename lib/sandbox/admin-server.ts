@@ -16,7 +16,15 @@ export const createClusterSchema = z.object({
       z.object({ nodes: z.number().int().min(1).max(10_000), pods: z.number().int().min(0).max(200_000) }),
     ])
     .optional(),
-  limits: z.object({ maxObjects: z.number().int().min(10).max(1_000_000).optional() }).optional(),
+  limits: z
+    .object({
+      maxObjects: z.number().int().min(10).max(1_000_000).optional(),
+      maxBytes: z.number().int().min(1024 * 1024).max(16 * 1024 ** 3).optional(),
+      maxWatches: z.number().int().min(1).max(100_000).optional(),
+      requestsPerSecond: z.number().min(1).max(1_000_000).optional(),
+      requestBurst: z.number().int().min(1).max(1_000_000).optional(),
+    })
+    .optional(),
   access: z
     .object({
       deny: z.array(z.string().regex(/^[a-z0-9]+(\.[a-z0-9.-]+)?$/).max(253)).max(100).optional(),
@@ -73,6 +81,7 @@ export async function handleAdmin(d: AdminDeps, req: IncomingMessage, res: Serve
     d.metrics.clusters.set(d.manager.list().length);
     d.metrics.objects.set(d.manager.list().reduce((a, c) => a + c.store.total(), 0));
     d.metrics.watches.set(d.manager.list().reduce((a, c) => a + c.watches.size, 0));
+    d.metrics.storedBytes.set(d.manager.list().reduce((a, c) => a + c.store.bytes, 0));
     const text = await d.metrics.registry.metrics();
     res.writeHead(200, { "Content-Type": d.metrics.registry.contentType }).end(text);
     return;

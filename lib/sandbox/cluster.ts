@@ -6,6 +6,7 @@ import { DEFAULT_OPTIONS } from "./context";
 import { Controllers } from "./controllers";
 import { Network } from "./network";
 import { nowIso, randomSuffix } from "./names";
+import { TokenBucket } from "./limits";
 import { EVENT, RESOURCES } from "./resources";
 import { Store } from "./store";
 import type { KObject } from "./types";
@@ -28,6 +29,8 @@ export class VirtualCluster implements ClusterContext {
   private tickTimer: NodeJS.Timeout | null = null;
   private closed = false;
   requests = 0;
+  /** The cluster's request-rate limit (requestsPerSecond, requestBurst), read at every request. */
+  readonly bucket: TokenBucket;
 
   constructor(
     readonly id: string,
@@ -38,6 +41,10 @@ export class VirtualCluster implements ClusterContext {
     historySize?: number,
   ) {
     this.opts = { ...DEFAULT_OPTIONS, ...opts };
+    this.bucket = new TokenBucket(
+      () => this.opts.requestsPerSecond,
+      () => this.opts.requestBurst,
+    );
     this.store = new Store({ historySize });
     this.watches = new WatchHub(this.store);
     this.controllers = new Controllers(this);

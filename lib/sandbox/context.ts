@@ -1,17 +1,16 @@
+import { DEFAULT_MAX_JSON_DEPTH, TEAM_CLUSTER_LIMITS, type ClusterLimits } from "./limits";
 import type { Network } from "./network";
 import type { Store } from "./store";
 import type { KObject } from "./types";
 
-/** Tunables of one virtual cluster. */
-export interface ClusterOptions {
+/** Tunables of one virtual cluster, its limits (lib/sandbox/limits.ts) among them. */
+export interface ClusterOptions extends ClusterLimits {
   /** Delay between a pod being bound and running. */
   podStartDelayMs: number;
   /** Time a deleted pod spends terminating before it disappears (capped by its grace period). */
   podStopDelayMs: number;
   /** Simulated run time of a Job's pod. */
   jobRunMs: number;
-  /** Most objects this cluster may hold (403 beyond). */
-  maxObjects: number;
   /** Whether controllers record Event objects (off for very large generated clusters). */
   events: boolean;
   /** Delay before a crashed container of a restartPolicy=Always pod is started again. */
@@ -20,17 +19,20 @@ export interface ClusterOptions {
   deniedResources: string[];
   /** Whether metrics.k8s.io is served (false: a cluster without metrics-server). */
   metricsServer: boolean;
+  /** How deeply request bodies may nest (400 beyond, as Kubernetes' decoder answers). */
+  maxJsonDepth: number;
 }
 
 export const DEFAULT_OPTIONS: ClusterOptions = {
   podStartDelayMs: 1000,
   podStopDelayMs: 500,
   jobRunMs: 2000,
-  maxObjects: 250_000,
+  ...TEAM_CLUSTER_LIMITS,
   events: true,
   restartBackoffMs: 10_000,
   deniedResources: [],
   metricsServer: true,
+  maxJsonDepth: DEFAULT_MAX_JSON_DEPTH,
 };
 
 /** What the API handlers and the controllers need of a virtual cluster. */

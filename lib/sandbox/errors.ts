@@ -1,5 +1,13 @@
+/** Which of a cluster's limits refused a request (the label of sandbox_refusals_total). */
+export type LimitName = "body-size" | "objects" | "bytes" | "watches" | "rate" | "json-depth" | "patch-size";
+
 /** A Kubernetes Status failure, thrown inside the API handlers and written as the response. */
 export class ApiError extends Error {
+  /** Seconds a client should wait before trying again (the Retry-After header). */
+  retryAfterSeconds?: number;
+  /** Set when a cluster's limit refused the request, for the refusal metric. */
+  limit?: LimitName;
+
   constructor(
     readonly code: number,
     readonly reason: string,
@@ -71,7 +79,46 @@ export const unauthorized = () => new ApiError(401, "Unauthorized", "Unauthorize
 export const forbidden = (message: string) => new ApiError(403, "Forbidden", message);
 export const methodNotAllowed = (message: string) => new ApiError(405, "MethodNotAllowed", message);
 export const gone = (message: string) => new ApiError(410, "Expired", message);
-export const tooLarge = () => new ApiError(413, "RequestEntityTooLarge", "the request is too large");
+const refusedBy = (e: ApiError, limit: LimitName, retryAfterSeconds?: number) => {
+  e.limit = limit;
+  if (retryAfterSeconds !== undefined) e.retryAfterSeconds = retryAfterSeconds;
+  return e;
+};
+
+/** A body over the limit: as kube-apiserver's limitedReadBody answers (apierrors.NewRequestEntityTooLargeError). */
+export const tooLarge = (limit: number) => refusedBy(new ApiError(413, "RequestEntityTooLarge", `Request entity too large: limit is ${limit}`), "body-size");
+
+/**
+ * Too many requests or watches. kube-apiserver's max-in-flight and priority-and-fairness
+ * filters answer 429 with `Retry-After` and the text "Too many requests, please try again
+ * later."; the same 429, header and sentence are sent here inside a Status (as
+ * apierrors.NewTooManyRequests builds it, with details.retryAfterSeconds), so that kubectl and
+ * client-go, which wait for Retry-After and retry, and people reading the body both see why.
+ */
+export const tooManyRequests = (limit: LimitName, why: string, retryAfterSeconds: number) =>
+  refusedBy(
+    new ApiError(429, "TooManyRequests", `Too many requests, please try again later. ${why}`, { causes: [{ reason: "TooManyRequests", message: why }], retryAfterSeconds }),
+    limit,
+    retryAfterSeconds,
+  );
+
+/**
+ * A create or update that a cluster's quota does not allow: the ResourceQuota admission
+ * plugin's answer (403 Forbidden, "exceeded quota: <quota>, requested: …, used: …, limited: …"),
+ * which is what a real cluster with a quota on the same resource says.
+ */
+export const exceededQuota = (limit: LimitName, resource: string, group: string, name: string, quota: string, requested: string, used: string, limited: string) =>
+  refusedBy(
+    new ApiError(403, "Forbidden", `${qualified(resource, group)} "${name}" is forbidden: exceeded quota: ${quota}, requested: ${requested}, used: ${used}, limited: ${limited}`, {
+      name,
+      ...(group ? { group } : {}),
+      kind: resource,
+    }),
+    limit,
+  );
+
+/** Nesting deeper than the cluster allows (lib/sandbox/limits.ts): 400, as the JSON decoder's error. */
+export const tooDeep = (message: string) => refusedBy(badRequest(message), "json-depth");
 export const unsupportedMedia = (type: string) =>
   new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json; got ${type}`);
 export const internal = (message: string) => new ApiError(500, "InternalError", message);

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { VirtualCluster } from "./cluster";
 import type { ClusterOptions } from "./context";
+import { LIMIT_KEYS, type ClusterLimits } from "./limits";
 import { seedBase } from "./seed/base";
 import { seedLarge, type LargeShape } from "./seed/generate";
 import { DemoTemplates } from "./seed/template";
@@ -10,7 +11,8 @@ export type Seed = "demo" | "empty" | LargeShape;
 export interface CreateClusterInput {
   name?: string;
   seed?: Seed;
-  limits?: { maxObjects?: number };
+  /** Narrower or wider limits than the process's defaults for this one cluster. */
+  limits?: Partial<ClusterLimits>;
   /** A narrower token: resources it may not use, and whether metrics.k8s.io is served. */
   access?: { deny?: string[]; metricsServer?: boolean };
   options?: Partial<ClusterOptions>;
@@ -47,7 +49,10 @@ export class ClusterManager {
     const seed = input.seed ?? "demo";
     const large = typeof seed === "object";
     const opts: Partial<ClusterOptions> = { ...this.defaults, ...input.options };
-    if (input.limits?.maxObjects) opts.maxObjects = input.limits.maxObjects;
+    for (const k of LIMIT_KEYS) {
+      const v = input.limits?.[k];
+      if (v) opts[k] = v;
+    }
     if (input.access?.deny) opts.deniedResources = input.access.deny;
     if (input.access?.metricsServer !== undefined) opts.metricsServer = input.access.metricsServer;
     if (large) {
@@ -61,6 +66,8 @@ export class ClusterManager {
       seedBase(c);
       if (large) seedLarge(c, seed);
     }
+    // A generated cluster is as large as it was asked to be: room for it, and as much again.
+    if (large) c.opts.maxBytes = Math.max(c.opts.maxBytes, c.store.bytes * 2);
     c.store.compact();
     this.clusters.set(id, c);
     return c;

@@ -14,4 +14,11 @@ export class SandboxMetrics {
   readonly clusters = new Gauge({ name: "sandbox_clusters", help: "Virtual clusters", registers: [this.registry] });
   readonly objects = new Gauge({ name: "sandbox_objects", help: "Stored objects across all virtual clusters", registers: [this.registry] });
   readonly watches = new Gauge({ name: "sandbox_watches", help: "Open watch streams", registers: [this.registry] });
+  readonly storedBytes = new Gauge({ name: "sandbox_stored_bytes", help: "Bytes of stored objects (their JSON) across all virtual clusters", registers: [this.registry] });
+  readonly refusals = new Counter({
+    name: "sandbox_refusals_total",
+    help: "Requests a virtual cluster's limits refused, by limit: body-size (413), objects and bytes (403 exceeded quota), watches and rate (429), json-depth (400), patch-size (413)",
+    labelNames: ["limit"],
+    registers: [this.registry],
+  });
 }

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { applyDefaults } from "./defaults";
-import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, ApiError } from "./errors";
+import { alreadyExists, badRequest, conflict, exceededQuota, forbidden, invalid, notFound, ApiError } from "./errors";
 import type { ClusterContext } from "./context";
 import { nameError, nowIso, randomSuffix } from "./names";
 import { applyPatch } from "./patch";
 import { apiVersionOf, NAMESPACE, POD, RESOURCES, SERVICE, typeKey, type ResourceType } from "./resources";
+import { jsonBytes } from "./store";
 import { validateObject } from "./validate";
 import { isObject, type KObject } from "./types";
 
@@ -51,8 +52,9 @@ export function createObject(ctx: ClusterContext, t: ResourceType, ns: string, b
   if (err) throw invalid(t.kind, t.group, md.name, [{ field: "metadata.name", message: `Invalid value: "${md.name}": ${err}` }]);
   checkNamespace(ctx, t, ns);
   if (ctx.store.get(t, ns, md.name)) throw alreadyExists(t.plural, t.group, md.name);
-  if (ctx.store.total() >= ctx.opts.maxObjects)
-    throw forbidden(`${t.plural} "${md.name}" is forbidden: exceeded quota: this cluster may hold at most ${ctx.opts.maxObjects} objects`);
+  const total = ctx.store.total();
+  if (total >= ctx.opts.maxObjects)
+    throw exceededQuota("objects", t.plural, t.group, md.name, QUOTA_NAME, `${OBJECTS}=1`, `${OBJECTS}=${total}`, `${OBJECTS}=${ctx.opts.maxObjects}`);
   applyDefaults(t.plural, t.group, o);
   validateObject(t, o);
   delete md.uid;
@@ -62,8 +64,22 @@ export function createObject(ctx: ClusterContext, t: ResourceType, ns: string, b
   md.creationTimestamp = nowIso();
   md.generation = 1;
   prepareCreate(ctx, t, o);
+  checkBytes(ctx, t, md.name, jsonBytes(o), 0);
   if (dryRun) return o;
   return ctx.store.put(t, o);
+}
+
+// The cluster's quota as a ResourceQuota would name it in its refusals: a real cluster with a
+// quota answers the same 403 with "exceeded quota: <name>, requested: …, used: …, limited: …".
+const QUOTA_NAME = "sandbox-limits";
+const OBJECTS = "sandbox.pystol.io/objects";
+const BYTES = "sandbox.pystol.io/stored-bytes";
+
+/** Refuse a write that would take the cluster's stored bytes over its budget (shrinking always passes). */
+function checkBytes(ctx: ClusterContext, t: ResourceType, name: string, size: number, previous: number) {
+  const used = ctx.store.bytes;
+  if (size > previous && used - previous + size > ctx.opts.maxBytes)
+    throw exceededQuota("bytes", t.plural, t.group, name, QUOTA_NAME, `${BYTES}=${size - previous}`, `${BYTES}=${used}`, `${BYTES}=${ctx.opts.maxBytes}`);
 }
 
 function prepareCreate(ctx: ClusterContext, t: ResourceType, o: KObject) {
@@ -164,6 +180,7 @@ export function replaceObject(
     if (specOf(next) !== specOf(cur) && JSON.stringify(next.spec ?? null) !== JSON.stringify(cur.spec ?? null))
       md.generation = (cur.metadata.generation ?? 1) + 1;
   }
+  checkBytes(ctx, t, name, jsonBytes(next), ctx.store.entry(t, ns, name)?.size ?? 0);
   if (dryRun) return next;
   if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && t !== POD && t !== NAMESPACE) {
     ctx.store.remove(t, ns, name);
@@ -198,7 +215,7 @@ export function patchObject(
 ): KObject {
   const cur = ctx.store.get(t, ns, name);
   if (!cur) throw notFound(t.plural, t.group, name);
-  const patched = applyPatch(contentType, clone(cur) as Record<string, unknown>, body, t.kind, name);
+  const patched = applyPatch(contentType, clone(cur) as Record<string, unknown>, body, t.kind, name, ctx.opts.maxJsonDepth);
   if (!isObject(patched)) throw badRequest("patch did not produce an object");
   const p = patched as KObject;
   if (!isObject(p.metadata)) p.metadata = {};

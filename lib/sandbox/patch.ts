@@ -1,6 +1,45 @@
 import fjp from "fast-json-patch";
-import { badRequest, invalid, unsupportedMedia } from "./errors";
+import { ApiError, badRequest, invalid, unsupportedMedia } from "./errors";
+import { DEFAULT_MAX_JSON_DEPTH, valueDepth } from "./limits";
+import { jsonBytes } from "./store";
 import { isObject } from "./types";
+
+/** kube-apiserver's bound on the operations of one JSON patch (413 beyond). */
+export const MAX_JSON_PATCH_OPERATIONS = 10_000;
+
+/**
+ * Bytes that the `copy` operations of one JSON patch may add: each copies a subtree, so thirty
+ * copies of a document into itself grow it past a terabyte. The bound (and the 422 sentence) is
+ * the one of the JSON-patch library Kubernetes uses (AccumulatedCopySizeLimit).
+ */
+const MAX_COPIED_BYTES = 3 * 1024 * 1024;
+
+type Operation = Parameters<typeof fjp.applyOperation>[1];
+
+/** Apply a JSON patch operation by operation, bounding what copies add and how deep the result nests. */
+function applyJsonPatch(doc: Record<string, unknown>, ops: unknown[], kind: string, name: string, maxDepth: number): unknown {
+  if (ops.length > MAX_JSON_PATCH_OPERATIONS)
+    throw new ApiError(413, "RequestEntityTooLarge", `Request entity too large: The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
+  let out: unknown = doc;
+  let copied = 0;
+  try {
+    ops.forEach((op, i) => {
+      if (isObject(op) && op.op === "copy" && typeof op.from === "string") {
+        copied += jsonBytes(fjp.getValueByPointer(out, op.from) ?? null);
+        if (copied > MAX_COPIED_BYTES)
+          throw new PatchRefusal(`Unable to complete the copy, the accumulated size increase of copy is ${copied}, exceeding the limit ${MAX_COPIED_BYTES}`);
+      }
+      out = fjp.applyOperation(out, op as Operation, true, true, true, i).newDocument;
+    });
+  } catch (e) {
+    const message = e instanceof PatchRefusal ? e.message : e instanceof Error ? e.message.split("\n")[0]! : "invalid json patch";
+    throw invalid(kind, "", name, [{ field: "patch", message }]);
+  }
+  if (valueDepth(out) > maxDepth) throw invalid(kind, "", name, [{ field: "patch", message: `the patched object nests more than ${maxDepth} levels deep` }]);
+  return out;
+}
+
+class PatchRefusal extends Error {}
 
 /** RFC 7386 JSON merge patch. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
@@ -84,7 +123,7 @@ export function strategicMerge(target: unknown, patch: unknown): unknown {
 }
 
 /** Apply a PATCH body of the given content type to a copy of the current object. */
-export function applyPatch(contentType: string, current: Record<string, unknown>, body: unknown, kind: string, name: string): unknown {
+export function applyPatch(contentType: string, current: Record<string, unknown>, body: unknown, kind: string, name: string, maxDepth = DEFAULT_MAX_JSON_DEPTH): unknown {
   const type = contentType.split(";")[0]!.trim();
   switch (type) {
     case "application/merge-patch+json":
@@ -95,12 +134,7 @@ export function applyPatch(contentType: string, current: Record<string, unknown>
       return strategicMerge(current, body);
     case "application/json-patch+json": {
       if (!Array.isArray(body)) throw badRequest("json patch must be an array of operations");
-      try {
-        const doc = structuredClone(current);
-        return fjp.applyPatch(doc, body as Parameters<typeof fjp.applyPatch>[1], true, true).newDocument;
-      } catch (e) {
-        throw invalid(kind, "", name, [{ field: "patch", message: e instanceof Error ? e.message.split("\n")[0]! : "invalid json patch" }]);
-      }
+      return applyJsonPatch(structuredClone(current), body, kind, name, maxDepth);
     }
     default:
       throw unsupportedMedia(type);

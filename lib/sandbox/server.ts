@@ -9,7 +9,7 @@ import { handleAdmin } from "./admin-server";
 import { sendError } from "./api/http";
 import { handleApi } from "./api/router";
 import type { ClusterOptions } from "./context";
-import { ApiError, internal, unauthorized } from "./errors";
+import { ApiError, internal, tooManyRequests, unauthorized } from "./errors";
 import { ClusterManager } from "./manager";
 import { SandboxMetrics } from "./metrics";
 import { loadSnapshot, saveSnapshot } from "./snapshot";
@@ -88,10 +88,14 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
       const c = m ? manager.authenticate(m[1]!, bearer(req)) : undefined;
       if (!c) throw unauthorized();
       c.requests++;
+      const wait = c.bucket.take();
+      if (wait > 0)
+        throw tooManyRequests("rate", `This cluster may send ${c.opts.requestsPerSecond} requests a second (bursts of ${c.opts.requestBurst}).`, Math.max(1, Math.ceil(wait)));
       verb = await handleApi(c, req, res, m![2] ?? "/", url.searchParams);
     } catch (e) {
       const err = e instanceof ApiError ? e : internal("an internal error occurred");
       if (!(e instanceof ApiError)) log.error({ err: e, path: req.url?.split("?")[0] }, "request failed");
+      if (err.limit) metrics.refusals.inc({ limit: err.limit });
       // An unread body (too large, refused) leaves the connection unusable for the next request.
       if (!req.complete) res.setHeader("Connection", "close");
       req.resume();

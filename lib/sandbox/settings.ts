@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_MAX_JSON_DEPTH, TEAM_CLUSTER_LIMITS } from "./limits";
 
 const schema = z.object({
   SANDBOX_HOST: z.string().default("127.0.0.1"),
@@ -10,6 +11,13 @@ const schema = z.object({
   SANDBOX_TLS_SANS: z.string().default(""),
   SANDBOX_SNAPSHOT: z.enum(["0", "1", "true", "false"]).default("0"),
   SANDBOX_PUBLIC_URL: z.string().url().optional(),
+  // Every virtual cluster's limits unless its creator sets others (trials do: lib/trials).
+  SANDBOX_CLUSTER_MAX_OBJECTS: z.coerce.number().int().min(10).max(1_000_000).default(TEAM_CLUSTER_LIMITS.maxObjects),
+  SANDBOX_CLUSTER_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).max(16 * 1024 ** 3).default(TEAM_CLUSTER_LIMITS.maxBytes),
+  SANDBOX_CLUSTER_MAX_WATCHES: z.coerce.number().int().min(1).max(100_000).default(TEAM_CLUSTER_LIMITS.maxWatches),
+  SANDBOX_CLUSTER_REQUESTS_PER_SECOND: z.coerce.number().min(1).max(1_000_000).default(TEAM_CLUSTER_LIMITS.requestsPerSecond),
+  SANDBOX_CLUSTER_REQUEST_BURST: z.coerce.number().int().min(1).max(1_000_000).default(TEAM_CLUSTER_LIMITS.requestBurst),
+  SANDBOX_MAX_JSON_DEPTH: z.coerce.number().int().min(20).max(1000).default(DEFAULT_MAX_JSON_DEPTH),
 });
 
 /** The sandbox process settings from the environment, validated at start-up. */
@@ -24,5 +32,13 @@ export function sandboxSettings(env: NodeJS.ProcessEnv = process.env) {
     tlsSans: s.SANDBOX_TLS_SANS.split(",").map((x) => x.trim()).filter(Boolean),
     snapshot: s.SANDBOX_SNAPSHOT === "1" || s.SANDBOX_SNAPSHOT === "true",
     publicUrl: s.SANDBOX_PUBLIC_URL,
+    clusterDefaults: {
+      maxObjects: s.SANDBOX_CLUSTER_MAX_OBJECTS,
+      maxBytes: s.SANDBOX_CLUSTER_MAX_BYTES,
+      maxWatches: s.SANDBOX_CLUSTER_MAX_WATCHES,
+      requestsPerSecond: s.SANDBOX_CLUSTER_REQUESTS_PER_SECOND,
+      requestBurst: s.SANDBOX_CLUSTER_REQUEST_BURST,
+      maxJsonDepth: s.SANDBOX_MAX_JSON_DEPTH,
+    },
   };
 }

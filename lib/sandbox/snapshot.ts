@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { VirtualCluster } from "./cluster";
 import type { ClusterOptions } from "./context";
+import { LIMIT_KEYS, type ClusterLimits } from "./limits";
 import type { ClusterManager } from "./manager";
 import { RESOURCES, typeKey } from "./resources";
 import type { KObject } from "./types";
@@ -63,7 +64,7 @@ export function loadSnapshot(file: string, manager: ClusterManager, defaults: Pa
     if (v.cluster) {
       finish();
       const h = v.cluster;
-      cur = new VirtualCluster(h.id, h.name, h.token, h.createdAt, { ...h.opts, ...defaults }, h.opts.events ? 2048 : 65_536);
+      cur = new VirtualCluster(h.id, h.name, h.token, h.createdAt, { ...h.opts, ...defaults, ...savedLimits(h.opts) }, h.opts.events ? 2048 : 65_536);
       rv = h.rv;
     } else if (cur && v.t && v.o) {
       const t = byKey.get(v.t);
@@ -76,4 +77,11 @@ export function loadSnapshot(file: string, manager: ClusterManager, defaults: Pa
   }
   finish();
   return n;
+}
+
+/** The limits a cluster was created with outlive a restart, whatever the process's defaults now are. */
+function savedLimits(opts: Partial<ClusterOptions>): Partial<ClusterLimits> {
+  const out: Partial<ClusterLimits> = {};
+  for (const k of LIMIT_KEYS) if (typeof opts[k] === "number") out[k] = opts[k];
+  return out;
 }

@@ -6,6 +6,8 @@ import type { KObject, WatchEventType } from "./types";
 export class Entry {
   buf: Buffer | null = null;
   metaBuf: Buffer | null = null;
+  /** Bytes of the object's JSON, counted against the cluster's byte budget. */
+  size = 0;
   constructor(public obj: KObject) {}
   json(): Buffer {
     if (!this.buf) this.buf = Buffer.from(JSON.stringify(this.obj));
@@ -40,6 +42,13 @@ export class StoreEvent {
     return this.line;
   }
 }
+
+/**
+ * The length of an object's JSON. Computed on every write (about as costly as the serialisation
+ * a LIST or a watch does anyway) but not kept: keeping every object's text would double the
+ * process's memory.
+ */
+export const jsonBytes = (o: unknown): number => Buffer.byteLength(JSON.stringify(o));
 
 export type StoreListener = (ev: StoreEvent) => void;
 
@@ -81,6 +90,8 @@ export interface StoreOptions {
 /** The objects of one virtual cluster, with a resourceVersion counter, indexes and a change history. */
 export class Store {
   rv = 1;
+  /** Bytes of JSON of every stored object: what the cluster's byte budget (maxBytes) limits. */
+  bytes = 0;
   private readonly types = new Map<string, TypeStore>();
   private readonly history: (StoreEvent | undefined)[];
   private historyStart = 0;
@@ -176,6 +187,7 @@ export class Store {
     if (prev) {
       old = prev.obj;
       this.unindex(prev);
+      this.bytes -= prev.size;
       prev.obj = obj;
       prev.buf = null;
       prev.metaBuf = null;
@@ -186,6 +198,8 @@ export class Store {
       s.size++;
       s.invalidate(ns);
     }
+    entry.size = jsonBytes(obj);
+    this.bytes += entry.size;
     this.index(t, entry);
     if (!opts.silent) this.emit(new StoreEvent(this.rv, old ? "MODIFIED" : "ADDED", typeKey(t), obj, old, entry));
     return obj;
@@ -203,6 +217,7 @@ export class Store {
     s.size--;
     s.invalidate(key);
     this.unindex(prev);
+    this.bytes -= prev.size;
     this.rv++;
     const obj: KObject = { ...prev.obj, metadata: { ...prev.obj.metadata, resourceVersion: String(this.rv) } };
     this.emit(new StoreEvent(this.rv, "DELETED", typeKey(t), obj, prev.obj, undefined));

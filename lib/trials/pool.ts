@@ -3,7 +3,7 @@ import { addSandboxCluster, sandboxAdmin } from "@/lib/clusters";
 import { db } from "@/lib/db";
 import { createLogger } from "@/lib/log";
 import type { TeamContext } from "@/lib/tenancy";
-import { trialSettings } from "./settings";
+import { trialClusterLimits, trialSettings } from "./settings";
 
 // Ready trial clusters, made ahead of time by the worker so that "Try it now" only moves one
 // to the new trial team (start_trial, called by lib/trials/start-trial.ts) instead of
@@ -40,7 +40,7 @@ export async function fillTrialPool(target = trialSettings().TRIAL_POOL_SIZE, co
     while (started < missing && failures < 3) {
       started += 1;
       try {
-        await addSandboxCluster(ctx, { name: `pooled-${randomBytes(6).toString("hex")}`, seed: "demo", limits: { maxObjects: trialSettings().TRIAL_MAX_OBJECTS } });
+        await addSandboxCluster(ctx, { name: `pooled-${randomBytes(6).toString("hex")}`, seed: "demo", limits: trialClusterLimits(trialSettings()) });
         made += 1;
       } catch (err) {
         failures += 1;

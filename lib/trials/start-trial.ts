@@ -9,7 +9,7 @@ import { deleteTrialTeam } from "./delete-trial";
 import { guestSessionCookie, type SessionCookie } from "./guest-session";
 import { checkTrialsPerIp } from "./limits";
 import { POOL_SLUG } from "./pool";
-import { trialSettings } from "./settings";
+import { trialClusterLimits, trialSettings } from "./settings";
 
 const log = createLogger("trials");
 
@@ -27,7 +27,7 @@ export interface StartedTrial {
 
 // Without a ready cluster in the pool: create, seed and check one now. A failure removes the
 // trial again, so a visitor never lands in a team without its cluster.
-async function newTrialCluster(team: Pick<Team, "id" | "slug" | "name" | "personal">, user: Pick<User, "id" | "email" | "name">, maxObjects: number): Promise<string> {
+async function newTrialCluster(team: Pick<Team, "id" | "slug" | "name" | "personal">, user: Pick<User, "id" | "email" | "name">, limits: ReturnType<typeof trialClusterLimits>): Promise<string> {
   const ctx: TeamContext = {
     team: { id: team.id, slug: team.slug, name: team.name, personal: team.personal, isTrial: true },
     role: "OWNER",
@@ -35,7 +35,7 @@ async function newTrialCluster(team: Pick<Team, "id" | "slug" | "name" | "person
     tokenId: null,
   };
   try {
-    return (await addSandboxCluster(ctx, { name: TRIAL_CLUSTER_NAME, seed: "demo", limits: { maxObjects } })).id;
+    return (await addSandboxCluster(ctx, { name: TRIAL_CLUSTER_NAME, seed: "demo", limits })).id;
   } catch (err) {
     log.warn({ err: err instanceof Error ? err.message : String(err), teamId: team.id }, "trial cluster could not be created");
     await deleteTrialTeam(team.id);
@@ -85,7 +85,7 @@ export async function startTrial(meta: RequestMeta, now = new Date()): Promise<S
 
   const expiresAt = new Date(now.getTime() + settings.TRIAL_TTL_MINUTES * 60_000);
   const { user, team, pooled } = await insertTrial(meta, expiresAt);
-  const clusterId = pooled ?? (await newTrialCluster(team, user, settings.TRIAL_MAX_OBJECTS));
+  const clusterId = pooled ?? (await newTrialCluster(team, user, trialClusterLimits(settings)));
   const cookie = await guestSessionCookie(user, settings.TRIAL_TTL_MINUTES * 60);
   return { userId: user.id, teamSlug: team.slug, clusterId, expiresAt, cookie };
 }

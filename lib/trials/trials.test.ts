@@ -161,7 +161,7 @@ describe("limits", () => {
     }
     expect(refused).toBeDefined();
     expect((refused as { code?: number }).code).toBe(403);
-    expect(String((refused as { body?: unknown }).body)).toContain("exceeded quota: this cluster may hold at most 200 objects");
+    expect(String((refused as { body?: unknown }).body)).toContain("exceeded quota: sandbox-limits, requested: sandbox.pystol.io/objects=1, used: sandbox.pystol.io/objects=200, limited: sandbox.pystol.io/objects=200");
   });
 
   it("refuses a second cluster in a trial team", async () => {

@@ -104,6 +104,18 @@ describe("runs", () => {
     expect(audit?.actorTokenId).not.toBeNull();
   });
 
+  it("lets a read token dry-run (the plan changes nothing) but not start a run", async () => {
+    const dry = await call(runsRoute.POST, { slug }, { method: "POST", token: readToken, body: { action: "pod-kill", cluster: "sandbox", params: podKill, dryRun: true } });
+    expect(dry.status).toBe(201);
+    expect(dry.body.run).toMatchObject({ dryRun: true, finished: true });
+    expect(dry.body.plan.targets).toHaveLength(1);
+    for (const body of [{ action: "pod-kill", cluster: "sandbox", params: podKill }, { action: "pod-kill", cluster: "sandbox", params: podKill, dryRun: false }, { action: "pod-kill", cluster: "sandbox", params: podKill, dryRun: "true" }]) {
+      expect(await call(runsRoute.POST, { slug }, { method: "POST", token: readToken, body })).toMatchObject({ status: 403, body: { error: { code: "forbidden" } } });
+    }
+    const readTokenId = (await db.apiToken.findUniqueOrThrow({ where: { tokenHash: hashToken(readToken) } })).id;
+    expect(await db.run.count({ where: { teamId: c.teamId, apiTokenId: readTokenId, dryRun: false } })).toBe(0);
+  });
+
   it("validates every input and answers refusals with a code", async () => {
     const post = (body: unknown, token = runToken) => call(runsRoute.POST, { slug }, { method: "POST", body, token });
     expect(await post("{not json")).toMatchObject({ status: 400, body: { error: { code: "invalid_json" } } });

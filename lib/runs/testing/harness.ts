@@ -39,8 +39,9 @@ export async function createTestCluster(
   sb: Pick<Sandbox, "admin">,
   team: { blastRadiusLimit?: number; confirmThreshold?: number; maxConcurrentRuns?: number } = {},
   access?: CreateClusterRequest["access"],
+  limits?: CreateClusterRequest["limits"],
 ): Promise<TestCluster> {
-  const created = await sb.admin.createCluster({ seed: "demo", access });
+  const created = await sb.admin.createCluster({ seed: "demo", access, limits });
   const slug = `t-${randomBytes(6).toString("hex")}`;
   const row = await db.team.create({ data: { slug, name: slug, maxConcurrentRuns: 50, ...team } });
   const cluster = await db.cluster.create({ data: { teamId: row.id, name: "sandbox", kind: "SANDBOX", sandboxClusterId: created.id, status: "CONNECTED" } });

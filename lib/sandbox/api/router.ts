@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { checkAccess, servesGroup } from "./access";
 import type { ClusterHandle } from "./cluster-handle";
-import { ApiError, badRequest, methodNotAllowed, notFound } from "../errors";
+import { ApiError, badRequest, methodNotAllowed, notFound, tooManyRequests } from "../errors";
 import { createObject, deleteObject, patchObject, replaceObject, type DeleteOptions } from "../objects";
 import { findResource, NAMESPACE, type ResourceType } from "../resources";
 import { isObject } from "../types";
@@ -14,6 +14,9 @@ import { toTable } from "./tables";
 import { serveVirtual } from "./virtual";
 
 export type { ClusterHandle };
+
+/** How long a refused watch is asked to wait: long enough for a closing watch to be gone. */
+const WATCH_RETRY_SECONDS = 5;
 
 const NOT_FOUND = () => new ApiError(404, "NotFound", "the server could not find the requested resource");
 
@@ -57,10 +60,10 @@ function deleteOptions(q: URLSearchParams, body: unknown): DeleteOptions {
   return o;
 }
 
-async function optionalBody(req: IncomingMessage): Promise<unknown> {
+async function optionalBody(req: IncomingMessage, maxDepth: number): Promise<unknown> {
   if (Number(req.headers["content-length"] ?? 0) === 0 && !req.headers["transfer-encoding"]) return undefined;
   try {
-    return await readJson(req);
+    return await readJson(req, { maxDepth, kind: "DeleteOptions" });
   } catch (e) {
     if (e instanceof ApiError && e.message.includes("empty")) return undefined;
     throw e;
@@ -135,6 +138,9 @@ export async function handleApi(c: ClusterHandle, req: IncomingMessage, res: Ser
         return "get";
       }
       if (boolParam(q, "watch")) {
+        // A watch holds a socket, a timer and a share of every change's fan-out for up to 30 min.
+        if (c.watches.size >= c.opts.maxWatches)
+          throw tooManyRequests("watches", `This cluster may keep ${c.opts.maxWatches} watches open at once; close one or try again later.`, WATCH_RETRY_SECONDS);
         c.watches.serve(req, res, t, ns, q);
         return "watch";
       }
@@ -143,25 +149,25 @@ export async function handleApi(c: ClusterHandle, req: IncomingMessage, res: Ser
     }
     case "POST": {
       if (name !== undefined) throw methodNotAllowed(`the server does not allow this method on the requested resource`);
-      const body = await readJson(req);
+      const body = await readJson(req, { maxDepth: c.opts.maxJsonDepth, kind: t.kind });
       const created = createObject(c, t, ns ?? "", body, dryRun);
       sendJson(res, 201, created);
       return "create";
     }
     case "PUT": {
       if (name === undefined) throw methodNotAllowed("the server does not allow this method on the requested resource");
-      const body = await readJson(req);
+      const body = await readJson(req, { maxDepth: c.opts.maxJsonDepth, kind: t.kind });
       sendJson(res, 200, replaceObject(c, t, ns ?? "", name, body, sub, dryRun));
       return "update";
     }
     case "PATCH": {
       if (name === undefined) throw methodNotAllowed("the server does not allow this method on the requested resource");
-      const body = await readJson(req);
+      const body = await readJson(req, { maxDepth: c.opts.maxJsonDepth, kind: "patch" });
       sendJson(res, 200, patchObject(c, t, ns ?? "", name, req.headers["content-type"] ?? "", body, sub, dryRun));
       return "patch";
     }
     case "DELETE": {
-      const opts = deleteOptions(q, await optionalBody(req));
+      const opts = deleteOptions(q, await optionalBody(req, c.opts.maxJsonDepth));
       if (name !== undefined) {
         if (sub) throw methodNotAllowed("the server does not allow this method on the requested resource");
         sendJson(res, 200, deleteObject(c, t, ns ?? "", name, opts));

@@ -43,7 +43,7 @@ export async function serveSubresource(
   if (!obj) throw notFound(t.plural, t.group, name);
   if (sub === "scale") {
     if (method === "GET") return (sendJson(res, 200, toScale(obj)), "get");
-    const body = await readJson(req);
+    const body = await readJson(req, { maxDepth: c.opts.maxJsonDepth, kind: method === "PATCH" ? "patch" : "Scale" });
     let scale: unknown;
     if (method === "PUT") scale = body;
     else if (method === "PATCH") scale = applyPatch(req.headers["content-type"] ?? "", toScale(obj), body, "Scale", name);
@@ -60,7 +60,7 @@ export async function serveSubresource(
   if (t !== POD) throw notFound(t.plural, t.group, name);
   if (sub === "eviction") {
     if (method !== "POST") throw methodNotAllowed("the server does not allow this method on the requested resource");
-    const body = await readJson(req);
+    const body = await readJson(req, { maxDepth: c.opts.maxJsonDepth, kind: "Eviction" });
     const opts = isObject(body) && isObject(body.deleteOptions) ? body.deleteOptions : {};
     evict(c, obj);
     deleteObject(c, POD, ns, name, {
@@ -71,7 +71,7 @@ export async function serveSubresource(
   }
   if (sub === "binding") {
     if (method !== "POST") throw methodNotAllowed("the server does not allow this method on the requested resource");
-    const body = await readJson(req);
+    const body = await readJson(req, { maxDepth: c.opts.maxJsonDepth, kind: "Binding" });
     const target = isObject(body) && isObject(body.target) ? body.target.name : undefined;
     if (typeof target !== "string" || !target) throw badRequest("binding target name is required");
     if ((obj.spec as { nodeName?: string }).nodeName)

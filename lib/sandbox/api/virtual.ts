@@ -63,7 +63,7 @@ export async function serveVirtual(
   const method = req.method ?? "GET";
   if (t.virtual === "review") {
     if (method !== "POST" || name) throw methodNotAllowed("the server does not allow this method on the requested resource");
-    const body = await readJson(req);
+    const body = await readJson(req, { maxDepth: c.opts.maxJsonDepth, kind: t.kind });
     if (!isObject(body)) throw new ApiError(400, "BadRequest", "the body of the request must be a JSON object");
     // A cluster token is the cluster's administrator unless the cluster denies it resources.
     const status = t.kind === "SelfSubjectAccessReview" ? accessReview(c, body) : rulesReview(c);

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { SandboxAdminClient, type CreatedCluster } from "../admin-client";
+import { SandboxAdminClient, type CreateClusterRequest, type CreatedCluster } from "../admin-client";
 import { startSandboxServer, type SandboxServer } from "../server";
 
 /** The kubectl copies the conformance tests drive: the oldest and newest versioned ones, and the default. */
@@ -16,7 +16,7 @@ export interface Harness {
   server: SandboxServer;
   admin: SandboxAdminClient;
   dir: string;
-  newCluster(seed?: "demo" | "empty"): Promise<CreatedCluster & { kubeconfigPath: string }>;
+  newCluster(seed?: "demo" | "empty", limits?: CreateClusterRequest["limits"]): Promise<CreatedCluster & { kubeconfigPath: string }>;
   close(): Promise<void>;
 }
 
@@ -35,8 +35,8 @@ export async function startHarness(): Promise<Harness> {
     server,
     admin,
     dir,
-    async newCluster(seed = "demo") {
-      const c = await admin.createCluster({ seed });
+    async newCluster(seed = "demo", limits) {
+      const c = await admin.createCluster({ seed, limits });
       const kubeconfigPath = path.join(dir, `kc-${n++}.yaml`);
       writeFileSync(kubeconfigPath, c.kubeconfig, { mode: 0o600 });
       return { ...c, kubeconfigPath };
