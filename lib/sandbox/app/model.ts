@@ -1,7 +1,7 @@
 import type { ClusterContext } from "../context";
 import { ENDPOINTS, NODE, SERVICE } from "../resources";
 import type { KObject } from "../types";
-import { HEALTH_PATHS, SHOP_SERVICES, serviceNs, shopService, type Route, type ServiceModel } from "./catalog";
+import { SHOP_SERVICES, serviceNs, shopService, type Route, type ServiceModel } from "./catalog";
 
 // The simulated application behind the service proxy (README, "Application model"). State is
 // computed on request from what the controllers maintain (Endpoints: the Ready pods behind each
@@ -282,5 +282,3 @@ export function appModel(c: ClusterContext): AppModel {
   }
   return m;
 }
-
-export { HEALTH_PATHS };
