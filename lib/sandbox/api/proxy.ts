@@ -95,7 +95,12 @@ async function unreachable(res: ServerResponse, ip: string, port: number | strin
   throw unavailable(`error trying to reach service: dial tcp ${ip}:${port}: ${why === "timeout" ? "i/o timeout" : "connect: connection refused"}`);
 }
 
-/** Serve a service or pod proxy request; `query` is passed on as the backend would see it. */
+/**
+ * Serve a service or pod proxy request; `query` is passed on as the backend would see it.
+ * A proxied request is an API request like any other: it is authenticated and counted by the
+ * server's dispatch (server.ts) before it reaches here, so per-cluster request limits apply to it
+ * there. It then holds its connection for the simulated latency (at most MAX_DELAY_MS).
+ */
 export async function serveProxy(c: ClusterHandle, req: IncomingMessage, res: ServerResponse, target: ProxyTarget, query: string): Promise<string> {
   const method = req.method ?? "GET";
   const t = target.kind === "services" ? SERVICE : POD;
