@@ -96,7 +96,6 @@ export class AppModel {
   private states = new Map<string, ServiceState>();
   private outcomes = new Map<string, RouteOutcome>();
   private computedAt = -Infinity;
-  private dirty = true;
   private readonly acc = new Map<string, Accumulator>();
   private integratedTo: number;
   /** Error diffusion per route: a share s of failures fails exactly every 1/s-th request. */
@@ -112,17 +111,22 @@ export class AppModel {
       if (ev.tkey !== "endpoints") return;
       const ns = ev.obj.metadata.namespace ?? "";
       if (!shopService(ns, ev.obj.metadata.name ?? "")) return;
-      // Close the interval the old state governed, so the counters follow the change exactly.
+      // Close the interval the old state governed and start the new one now, so the counters
+      // turn exactly when the cluster did (a handful of services: cheap, and only on a change).
       this.integrate();
-      this.dirty = true;
+      this.recompute();
     });
   }
 
-  /** The current state, computed at most once per tick and after every Endpoints change. */
+  /** The current state: computed again after every Endpoints change, and once per tick for the network. */
   private refresh() {
-    const t = this.now();
-    if (!this.dirty && t - this.computedAt < TICK_MS) return;
+    if (this.now() - this.computedAt < TICK_MS) return;
     this.integrate();
+    this.recompute();
+  }
+
+  private recompute() {
+    const t = this.now();
     this.states = new Map();
     this.outcomes = new Map();
     for (const m of SHOP_SERVICES) {
@@ -131,7 +135,6 @@ export class AppModel {
       this.states.set(`${m.ns}/${m.name}`, { model: m, ready, ...serviceFigures(m, ready.length) });
     }
     this.computedAt = t;
-    this.dirty = false;
   }
 
   state(ns: string, name: string): ServiceState | undefined {

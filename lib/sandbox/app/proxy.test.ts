@@ -47,6 +47,12 @@ describe("service proxy: resolution and the API server's errors", () => {
     }
   });
 
+  it("answers a small HTML page to a browser, JSON otherwise", async () => {
+    const page = await get("shop/services/frontend:http/proxy/product/7", "GET", "text/html,application/xhtml+xml");
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/^<!doctype html>.*<h1>frontend · 200<\/h1>.*<td>\/product\/7<\/td>/s);
+  });
+
   it("answers POST, PUT, PATCH, DELETE and HEAD like GET, HEAD without a body", async () => {
     for (const m of ["POST", "PUT", "PATCH", "DELETE"]) expect((await get("shop/services/frontend:http/proxy/healthz", m)).status, m).toBe(200);
     const head = await get("shop/services/frontend:http/proxy/healthz", "HEAD");
@@ -196,5 +202,17 @@ describe("the demo shop's application model, moved by faults", () => {
     await eventually(async () => !JSON.stringify((await get("shop/endpoints/cart")).json.subsets ?? []).includes(`"${victim}"`));
     // The next answers come from pods other than the one being deleted.
     for (let i = 0; i < 4; i++) expect(body(await get("shop/services/cart:http/proxy/healthz")).pod).not.toBe(victim);
+  });
+
+  it("a network partition of the data pool fails cart's calls to redis-cart (502) and times the API server out on redis-cart itself; cleared, both recover", async () => {
+    await h.admin.setNetwork(c.id, [{ from: "pool=data", to: "*", partition: true }], true);
+    await eventually(async () => (await get("shop/services/cart:http/proxy/")).status === 502);
+    expect(body(await get("shop/services/cart:http/proxy/")).error).toBe("redis-cart is unavailable");
+    const direct = await get("shop-data/services/redis-cart:http/proxy/");
+    expect(direct.status).toBe(503);
+    expect(direct.json.message).toMatch(/^error trying to reach service: dial tcp [\d.]+:6379: i\/o timeout$/);
+    await h.admin.setNetwork(c.id, [], true);
+    await eventually(async () => (await get("shop/services/cart:http/proxy/")).status === 200);
+    expect((await get("shop-data/services/redis-cart:http/proxy/healthz")).status).toBe(200);
   });
 });
