@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, KUBECTLS, kubectl, startHarness, type Harness } from "../conformance/harness";
 import { raw, type RawResponse } from "../conformance/raw";
+import * as k8s from "@kubernetes/client-node";
 import type { CreatedCluster } from "../admin-client";
 
 // The service and pod proxy of the sandbox, answered by the demo shop's application model, over
@@ -93,6 +94,22 @@ describe("service proxy: resolution and the API server's errors", () => {
     const d = await raw(`${narrow.server}/api/v1/namespaces/shop/services/frontend:http/proxy/healthz`, h.server.caPem, narrow.token, "GET");
     expect(d.status).toBe(403);
     expect(d.json.reason).toBe("Forbidden");
+  });
+});
+
+describe("@kubernetes/client-node through the service proxy", () => {
+  it("reads a page with connectGetNamespacedServiceProxyWithPath and gets the Status of a refusal", async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(c.kubeconfig);
+    const api = kc.makeApiClient(k8s.CoreV1Api);
+    const page = (await api.connectGetNamespacedServiceProxyWithPath({ name: "frontend:http", namespace: "shop", path: "checkout" })) as unknown as { service: string; status: string };
+    expect(page).toMatchObject({ service: "frontend", status: "ok" });
+    const refused = await api.connectGetNamespacedServiceProxyWithPath({ name: "frontend:81", namespace: "shop", path: "" }).then(
+      () => undefined,
+      (e: unknown) => e as { code?: number; body?: string },
+    );
+    expect(refused?.code).toBe(503);
+    expect(JSON.parse(refused?.body ?? "{}")).toMatchObject({ reason: "ServiceUnavailable", message: 'no service port 81 found for service "frontend"' });
   });
 });
 
