@@ -232,4 +232,18 @@ describe("the demo shop's application model, moved by faults", () => {
     await eventually(async () => (await get("shop/services/cart:http/proxy/")).status === 200);
     expect((await get("shop-data/services/redis-cart:http/proxy/healthz")).status).toBe(200);
   });
+
+  it("cordon every node and kill cart's pods (kubectl): the replacements cannot be scheduled, cart answers 503 and checkout 502; uncordoned, both recover", async () => {
+    const k = (args: string[]) => kubectl("/usr/bin/kubectl", c.kubeconfigPath, args);
+    const nodes = (await k(["get", "nodes", "-o", "name"])).stdout.trim().split("\n");
+    expect(nodes.length).toBe(7);
+    expect((await k(["cordon", ...nodes])).code).toBe(0);
+    expect((await k(["delete", "pod", "-n", "shop", "-l", "app=cart", "--wait=false"])).code).toBe(0);
+    await readyCount("shop", "cart", 0);
+    expect((await get("shop/services/cart:http/proxy/")).json.message).toBe('no endpoints available for service "cart"');
+    expect((await get("shop/services/frontend:http/proxy/checkout")).status).toBe(502);
+    expect((await k(["uncordon", ...nodes])).code).toBe(0);
+    await readyCount("shop", "cart", 2);
+    expect((await get("shop/services/frontend:http/proxy/checkout")).status).toBe(200);
+  });
 });
