@@ -8,7 +8,7 @@ export NEXT_TELEMETRY_DISABLED=1
 # npm's update check and prompts have no place in an unattended run.
 export NPM_CONFIG_UPDATE_NOTIFIER=false
 
-STAGES=(services chromium dependencies lint typecheck "import cycles" "unit and integration tests" build "browser tests")
+STAGES=(services chromium prometheus dependencies lint typecheck "import cycles" "unit and integration tests" build "browser tests")
 passed=0
 started=$SECONDS
 
@@ -29,6 +29,7 @@ stage() {
 
 stage "services" bash scripts/ensure-services.sh
 stage "chromium" bash scripts/ensure-chromium.sh
+stage "prometheus" bash scripts/ensure-prometheus.sh
 stage "dependencies" bash scripts/ensure-deps.sh
 stage "lint" npx --no-install eslint . --max-warnings=0
 stage "typecheck" npx --no-install tsc --noEmit

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { VirtualCluster } from "./cluster";
 import type { ClusterOptions } from "./context";
 import { LIMIT_KEYS, type ClusterLimits } from "./limits";
@@ -37,10 +37,14 @@ function newId(): string {
 
 const newToken = () => `sbx_${randomBytes(32).toString("base64url")}`;
 
+const digest = (token: string) => createHash("sha256").update(token).digest("hex");
+
 /** All virtual clusters of the process, by id, each reachable only with its own token. */
 export class ClusterManager {
   private readonly clusters = new Map<string, VirtualCluster>();
   private readonly demoTemplates = new DemoTemplates();
+  /** Cluster ids by a digest of their token, for requests that carry no /c/<id> prefix. */
+  private readonly byDigest = new Map<string, string>();
 
   constructor(private readonly defaults: Partial<ClusterOptions> = {}) {}
 
@@ -70,12 +74,14 @@ export class ClusterManager {
     if (large) c.opts.maxBytes = Math.max(c.opts.maxBytes, c.store.bytes * 2);
     c.store.compact();
     this.clusters.set(id, c);
+    this.byDigest.set(digest(c.token), id);
     return c;
   }
 
   /** Register a cluster restored from a snapshot. */
   adopt(c: VirtualCluster) {
     this.clusters.set(c.id, c);
+    this.byDigest.set(digest(c.token), c.id);
   }
 
   get(id: string): VirtualCluster | undefined {
@@ -96,9 +102,19 @@ export class ClusterManager {
     return a.length === b.length && timingSafeEqual(a, b) ? c : undefined;
   }
 
+  /**
+   * The cluster whose token this is, for a request without the /c/<id> prefix: `kubectl get --raw`
+   * sends its path from the server's root, dropping the path of the kubeconfig's server URL.
+   */
+  authenticateToken(token: string | undefined): VirtualCluster | undefined {
+    const id = token ? this.byDigest.get(digest(token)) : undefined;
+    return id ? this.authenticate(id, token) : undefined;
+  }
+
   delete(id: string): boolean {
     const c = this.clusters.get(id);
     if (!c) return false;
+    this.byDigest.delete(digest(c.token));
     c.close();
     this.clusters.delete(id);
     return true;
@@ -115,5 +131,6 @@ export class ClusterManager {
   close() {
     for (const c of this.clusters.values()) c.close();
     this.clusters.clear();
+    this.byDigest.clear();
   }
 }

@@ -26,6 +26,7 @@ export interface Subresource {
 
 const ALL = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 const status: Subresource = { name: "status", kind: "", verbs: ["get", "patch", "update"] };
+const proxy = (kind: string): Subresource => ({ name: "proxy", kind, verbs: ["create", "delete", "get", "patch", "update"] });
 const scale: Subresource = { name: "scale", kind: "Scale", group: "autoscaling", version: "v1", verbs: ["get", "patch", "update"] };
 
 function r(
@@ -65,9 +66,10 @@ export const RESOURCES: readonly ResourceType[] = [
       { name: "exec", kind: "PodExecOptions", verbs: ["create", "get"] },
       { name: "attach", kind: "PodAttachOptions", verbs: ["create", "get"] },
       { name: "portforward", kind: "PodPortForwardOptions", verbs: ["create", "get"] },
+      proxy("PodProxyOptions"),
     ],
   }),
-  r("", "v1", "services", "Service", true, { shortNames: ["svc"], categories: ["all"], hasStatus: true, subresources: [status] }),
+  r("", "v1", "services", "Service", true, { shortNames: ["svc"], categories: ["all"], hasStatus: true, subresources: [status, proxy("ServiceProxyOptions")] }),
   r("", "v1", "endpoints", "Endpoints", true, { shortNames: ["ep"], singular: "endpoints" }),
   r("", "v1", "events", "Event", true, { shortNames: ["ev"] }),
   r("", "v1", "configmaps", "ConfigMap", true, { shortNames: ["cm"] }),

@@ -9,6 +9,7 @@ import { apiGroup, apiGroupList, apiVersions, resourceList, VERSION } from "./di
 import { OPENAPI_V2_PB, openapiGroupVersion, openapiRoot } from "./openapi";
 import { boolParam, readJson, sendBuffer, sendJson, wantsTable } from "./http";
 import { parseListQuery, serveList } from "./list";
+import { proxyTarget, serveProxy } from "./proxy";
 import { serveSubresource } from "./subresources";
 import { toTable } from "./tables";
 import { serveVirtual } from "./virtual";
@@ -115,6 +116,9 @@ export async function handleApi(c: ClusterHandle, req: IncomingMessage, res: Ser
     rest = seg.slice(3);
     if (!servesGroup(c, group)) throw NOT_FOUND();
   } else throw NOT_FOUND();
+  // services/<id>/proxy/... and pods/<id>/proxy/... carry a path of their own (api/proxy.ts).
+  const proxied = group === "" ? proxyTarget(rest, path) : undefined;
+  if (proxied) return serveProxy(c, req, res, proxied, q.toString());
   if (rest.length === 0) {
     const rl = resourceList(group, version);
     if (!rl) throw NOT_FOUND();

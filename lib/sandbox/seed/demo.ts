@@ -49,6 +49,13 @@ const APPS: App[] = [
   { name: "metrics-server", ns: "kube-system", replicas: 1, image: "registry.k8s.io/metrics-server/metrics-server:v0.7.1", port: 10250, cpu: "100m", memory: "200Mi", system: true },
 ];
 
+// The shop's services and data stores serve HTTP on a port named "http" and Prometheus metrics on
+// "metrics" (9464, the OpenTelemetry exporter's port), so checks can address them by name through
+// the service proxy (lib/sandbox/app). Other workloads keep a single port.
+export const METRICS_PORT = 9464;
+const inShop = (a: App) => a.ns === "shop" || a.ns === "shop-data";
+const portName = (a: App) => (inShop(a) ? "http" : a.name === "prometheus" ? "web" : "main");
+
 function workload(a: App): KObject {
   const labels = { app: a.name, "app.kubernetes.io/name": a.name, "app.kubernetes.io/part-of": a.ns.startsWith("shop") ? "shop" : a.ns };
   const podSpec: Record<string, unknown> = {
@@ -56,7 +63,7 @@ function workload(a: App): KObject {
       {
         name: a.name,
         image: a.image,
-        ports: [{ containerPort: a.port, name: "main" }],
+        ports: [{ containerPort: a.port, name: portName(a) }, ...(inShop(a) ? [{ containerPort: METRICS_PORT, name: "metrics" }] : [])],
         resources: { requests: { cpu: a.cpu, memory: a.memory }, limits: { memory: a.memory } },
         env: [{ name: "SERVICE_NAME", value: a.name }],
       },
@@ -90,7 +97,9 @@ export function seedDemo(c: Settleable) {
           apiVersion: "v1",
           kind: "Service",
           metadata: { name: a.name, labels: { app: a.name } },
-          spec: { selector: { app: a.name }, ports: [{ name: "main", port: a.port, targetPort: a.port }], ...(a.kind === "StatefulSet" ? { clusterIP: "None" } : {}) },
+          spec: {
+            selector: { app: a.name },
+            ports: [{ name: portName(a), port: a.port, targetPort: a.port }, ...(inShop(a) ? [{ name: "metrics", port: METRICS_PORT, targetPort: METRICS_PORT }] : [])], ...(a.kind === "StatefulSet" ? { clusterIP: "None" } : {}) },
         });
       if (a.pdb)
         createObject(c, PDB, a.ns, {
