@@ -5,3 +5,4 @@ export { createAccount, signUpSchema, AccountExistsError, type SignUpInput } fro
 export { hashPassword, verifyPassword } from "./password";
 export { hit, reset, throttleMessage, SIGNUP_PER_IP, SIGNIN_PER_EMAIL, SIGNIN_PER_IP } from "./throttle";
 export { revokeSessions } from "./revoke-sessions";
+export { sameSitePath, safeCallbackPath, DEFAULT_CALLBACK } from "./callback-url";

@@ -1,15 +1,9 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { enabledOAuthProviders, getSessionUser } from "@/lib/auth";
+import { enabledOAuthProviders, getSessionUser, safeCallbackPath } from "@/lib/auth";
 import { SignInForm } from "./signin-form";
 
 export const metadata = { title: "Sign in" };
-
-// Only same-site paths are followed after sign-in, never another origin.
-function safeCallback(raw: string | string[] | undefined): string {
-  const v = typeof raw === "string" ? raw : "/";
-  return v.startsWith("/") && !v.startsWith("//") && !v.startsWith("/\\") ? v : "/";
-}
 
 export default async function SignInPage({
   searchParams,
@@ -17,7 +11,8 @@ export default async function SignInPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  // Only a path on this site is followed after sign-in (lib/auth/callback-url.ts).
+  const callbackUrl = safeCallbackPath(params.callbackUrl);
   if (await getSessionUser()) redirect(callbackUrl);
   return (
     <>

@@ -3,12 +3,28 @@ import type { KubeconfigRefusal } from "@/lib/clusters";
 import { ActionAccessTable } from "./action-access-table";
 import type { ConnectionTest } from "./types";
 
-/** A refused kubeconfig: the sentence, then the rule and the place as the parser named them. */
-export function Refusal({ refusal }: { refusal: KubeconfigRefusal }) {
+/**
+ * A refused kubeconfig: the sentence, then the rule and the place as the parser named them.
+ * An internal address (the sandbox's own kubeconfig points at 127.0.0.1) also says what to do
+ * instead; `sandboxHint` where the page offers "Add a sandbox cluster".
+ */
+export function Refusal({ refusal, sandboxHint = false }: { refusal: KubeconfigRefusal; sandboxHint?: boolean }) {
   return (
     <Alert>
       <p className="font-medium">This kubeconfig was refused.</p>
-      <p className="mt-1">{refusal.message}</p>
+      <p className="mt-1">{/[.!?]$/.test(refusal.message) ? refusal.message : `${refusal.message}.`}</p>
+      {refusal.rule === "server-address" ? (
+        <p className="mt-1" data-testid="refusal-remedy">
+          {sandboxHint ? (
+            <>
+              To try Pystol without a cluster of your own, use <strong>Add a sandbox cluster</strong> on this page: it
+              needs no kubeconfig.{" "}
+            </>
+          ) : null}
+          If the cluster really lives on this network, ask the operator of this installation to list its range in{" "}
+          <code>PYSTOL_KUBE_ALLOWED_CIDRS</code>.
+        </p>
+      ) : null}
       <p className="mt-1 text-xs">
         Rule: <code data-testid="refusal-rule">{refusal.rule}</code>
         {refusal.path ? (
