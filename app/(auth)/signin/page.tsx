@@ -5,6 +5,12 @@ import { SignInForm } from "./signin-form";
 
 export const metadata = { title: "Sign in" };
 
+// Messages other pages send people here with (?notice=…); never text from the address itself.
+const NOTICES: Record<string, string> = {
+  confirmed: "Your email address is confirmed. Sign in with the password you chose.",
+  "password-reset": "Your new password is set and every other session has ended. Sign in with it.",
+};
+
 export default async function SignInPage({
   searchParams,
 }: {
@@ -30,6 +36,7 @@ export default async function SignInPage({
         callbackUrl={callbackUrl}
         oauth={enabledOAuthProviders()}
         initialError={typeof params.error === "string" ? params.error : undefined}
+        notice={typeof params.notice === "string" && Object.hasOwn(NOTICES, params.notice) ? NOTICES[params.notice] : undefined}
       />
     </>
   );
