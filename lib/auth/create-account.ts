@@ -21,7 +21,9 @@ export const signUpSchema = z.object({
     .pipe(z.email("Enter a valid email address")),
   password: newPasswordField,
 }).superRefine((v, ctx) => {
-  // Strength last, with what a guesser knows about this person: their name and address.
+  // Strength last, with what a guesser knows about this person: their name and address; a
+  // password whose length is already refused gets that message alone.
+  if (typeof v.password !== "string" || v.password.length < 8 || v.password.length > 200) return;
   const weakness = passwordWeakness(v.password, { email: v.email, name: v.name });
   if (weakness) ctx.addIssue({ code: "custom", path: ["password"], message: weakness });
 });

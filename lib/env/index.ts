@@ -24,7 +24,7 @@ const schema = z.object({
     z
       .string()
       .url("must be a URL such as smtp://user:pass@mail.example.com:587 or smtps://…:465")
-      .refine((v) => /^smtps?:$/.test(new URL(v).protocol), "must start with smtp:// or smtps://")
+      .refine((v) => /^smtps?:\/\//i.test(v), "must start with smtp:// or smtps://")
       .optional(),
   ),
   MAIL_FROM: z
@@ -41,14 +41,18 @@ export type Env = z.infer<typeof schema>;
 
 let cached: Env | undefined;
 
-/** The validated environment; throws with every offending variable named. */
-export function env(): Env {
-  if (cached) return cached;
-  const parsed = schema.safeParse(process.env);
+/** Validates a set of variables; throws with every offending variable named (never its value). */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
-  cached = parsed.data;
+  return parsed.data;
+}
+
+/** The validated environment; throws with every offending variable named. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
   return cached;
 }
