@@ -5,24 +5,19 @@ import type { ConnectionTest } from "./types";
 
 /**
  * A refused kubeconfig: the sentence, then the rule and the place as the parser named them.
- * An internal address (the sandbox's own kubeconfig points at 127.0.0.1) also says what to do
- * instead; `sandboxHint` where the page offers "Add a sandbox cluster".
+ * The sentence for an internal address already names the operator's setting; where the page
+ * offers "Add a sandbox cluster" (`sandboxHint`), it also says to use that instead (the
+ * sandbox's own kubeconfig points at 127.0.0.1).
  */
 export function Refusal({ refusal, sandboxHint = false }: { refusal: KubeconfigRefusal; sandboxHint?: boolean }) {
   return (
     <Alert>
       <p className="font-medium">This kubeconfig was refused.</p>
       <p className="mt-1">{/[.!?]$/.test(refusal.message) ? refusal.message : `${refusal.message}.`}</p>
-      {refusal.rule === "server-address" ? (
+      {refusal.rule === "server-address" && sandboxHint ? (
         <p className="mt-1" data-testid="refusal-remedy">
-          {sandboxHint ? (
-            <>
-              To try Pystol without a cluster of your own, use <strong>Add a sandbox cluster</strong> on this page: it
-              needs no kubeconfig.{" "}
-            </>
-          ) : null}
-          If the cluster really lives on this network, ask the operator of this installation to list its range in{" "}
-          <code>PYSTOL_KUBE_ALLOWED_CIDRS</code>.
+          To try Pystol without a cluster of your own, use <strong>Add a sandbox cluster</strong> on this page: it needs
+          no kubeconfig.
         </p>
       ) : null}
       <p className="mt-1 text-xs">
