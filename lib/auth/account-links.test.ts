@@ -90,6 +90,18 @@ describe("sign-up with confirmation", () => {
     await expect(authorizeCredentials({ email, password }, meta())).resolves.toMatchObject({ email });
   });
 
+  it("mails one address at most three times an hour through the form: then the same answer, no mail, no change", async () => {
+    const email = address();
+    for (let i = 0; i < 3; i++) expect(await registerAccount({ name: "Flooded", email, password }, meta())).toBe("mail");
+    await settleMail();
+    expect(sink.to(email)).toHaveLength(3);
+    const before = await db.user.findUniqueOrThrow({ where: { email } });
+    expect(await registerAccount({ name: "Flooder", email, password: "another long passphrase" }, meta())).toBe("mail");
+    await settleMail();
+    expect(sink.to(email)).toHaveLength(3);
+    expect(await db.user.findUniqueOrThrow({ where: { email } })).toEqual(before);
+  });
+
   it("keeps where to go after confirming (an invitation), a same-site path only", async () => {
     const email = address();
     await registerAccount({ name: "Invited Person", email, password }, meta(), "/invite/inv_abc");

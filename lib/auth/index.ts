@@ -2,7 +2,7 @@
 export { authOptions, enabledOAuthProviders } from "./auth-options";
 export { getSessionUser, type SessionUser } from "./session";
 export { createAccount, signUpSchema, newPasswordField, AccountExistsError, type SignUpInput } from "./create-account";
-export { registerAccount, linkDelivery, type LinkDelivery } from "./register-account";
+export { registerAccount, linkDelivery, accountMailAllowed, type LinkDelivery } from "./register-account";
 export { confirmEmail, type Confirmation } from "./confirm-email";
 export { requestPasswordReset, resetPassword, forgotPasswordSchema, EXPIRED_RESET_LINK } from "./password-reset";
 export { issueAccountToken, findAccountToken, consumeAccountToken } from "./account-tokens";

@@ -5,6 +5,7 @@ import { accountExistsMail, confirmationMail } from "./account-mail";
 import { issueAccountToken } from "./account-tokens";
 import { AccountExistsError, createAccount, type SignUpInput } from "./create-account";
 import { hashPassword } from "./password";
+import { ACCOUNT_MAIL_PER_EMAIL, hit } from "./throttle";
 
 /** How the confirmation reached the person: by mail, or (no mail server) through the operator's log. */
 export type LinkDelivery = "mail" | "log";
@@ -14,17 +15,31 @@ export function linkDelivery(): LinkDelivery {
 }
 
 /**
+ * Whether a form a stranger can fill in may make the service mail `email` again: at most
+ * ACCOUNT_MAIL_PER_EMAIL an hour. Past that the form changes nothing and sends nothing, and
+ * still gives its usual answer.
+ */
+export async function accountMailAllowed(email: string): Promise<boolean> {
+  return (await hit(ACCOUNT_MAIL_PER_EMAIL, email)).allowed;
+}
+
+/**
  * Sign-up. The answer is the same whether or not the address has an account, so the form
  * cannot be used to find out who has one; the mailbox hears the difference instead:
  * - a new address gets an account that cannot sign in yet, and a confirmation link;
  * - an address with an unconfirmed account: the newest sign-up's name and password replace
  *   the earlier ones, with a new link (the earlier link stops working);
  * - an address with a confirmed account: its owner gets a mail saying someone tried, and
- *   nothing changes.
+ *   nothing changes;
+ * - an address mailed too often this hour: nothing happens at all (accountMailAllowed).
  * `next`: where to go after confirming and signing in (an invitation), a same-site path.
  */
 export async function registerAccount(input: SignUpInput, meta: RequestMeta, next?: string): Promise<LinkDelivery> {
   const data = next ? { next } : undefined;
+  if (!(await accountMailAllowed(input.email))) {
+    await hashPassword(input.password);
+    return linkDelivery();
+  }
   const existing = await db.user.findUnique({
     where: { email: input.email },
     select: { id: true, emailVerifiedAt: true, isGuest: true },

@@ -80,6 +80,10 @@ export const SIGNIN_PER_ACCOUNT_IP: Limit = { bucket: "signin:account-ip", max: 
 export const SIGNIN_ACCOUNT_FAILURES: Limit = { bucket: "signin:account-failures", max: 50, windowSeconds: 3600 };
 export const SIGNIN_SLOWDOWN_MS = 3_000;
 export const SIGNUP_PER_IP: Limit = { bucket: "signup:ip", max: 10, windowSeconds: 3600 };
+// Mail that anyone can make the service send to an address (sign-up, keeping a trial): 3 an
+// hour per address, so the forms cannot flood someone's inbox. Past that the answer stays the
+// same and no mail goes out.
+export const ACCOUNT_MAIL_PER_EMAIL: Limit = { bucket: "account-mail:email", max: 3, windowSeconds: 3600 };
 // Reset mails: 5 requests an hour from one address, 3 an hour for one email.
 export const RESET_PER_IP: Limit = { bucket: "reset:ip", max: 5, windowSeconds: 3600 };
 export const RESET_PER_EMAIL: Limit = { bucket: "reset:email", max: 3, windowSeconds: 3600 };

@@ -3,6 +3,7 @@ import {
   AccountExistsError,
   accountExistsMail,
   confirmationMail,
+  accountMailAllowed,
   hashPassword,
   issueAccountToken,
   linkDelivery,
@@ -36,6 +37,7 @@ async function trialsToKeep(userId: string, now: Date) {
 export async function requestKeepTrial(userId: string, input: SignUpInput, meta: RequestMeta, now = new Date()): Promise<LinkDelivery> {
   await trialsToKeep(userId, now);
   const passwordHash = await hashPassword(input.password);
+  if (!(await accountMailAllowed(input.email))) return linkDelivery();
   const taken = await db.user.findUnique({ where: { email: input.email }, select: { id: true } });
   if (taken && taken.id !== userId) {
     await recordAudit({ action: "trial.keep_existing_email", actorUserId: userId, targetType: "user", targetId: taken.id, meta });
