@@ -169,7 +169,7 @@ test("forgot password: the mailed link sets a new password, signs in, ends other
   await other.close();
 });
 
-test("repeated wrong passwords for one email are throttled with the time to wait", async ({ page }) => {
+test("repeated wrong passwords for one account from one address are throttled with the time to wait", async ({ page }) => {
   const account = newAccount();
   await signUp(page, account);
   await signOut(page);
