@@ -10,6 +10,9 @@ import {
   E2E_SANDBOX_DATA_DIR,
   E2E_SANDBOX_PORT,
   E2E_WORKER_HEALTH_PORT,
+  E2E_MAIL_HTTP_PORT,
+  E2E_MAIL_URL,
+  E2E_SMTP_PORT,
 } from "./e2e/stack";
 
 // Browser tests drive Debian's Chromium against the production build (`next build` first),
@@ -40,6 +43,9 @@ const stackEnv = {
   // proxy and gives every test an address of its own in X-Forwarded-For (e2e/fixtures.ts).
   // The default (no proxy, the socket's address) is tested by e2e/client-address.spec.ts.
   PYSTOL_TRUSTED_PROXY_HOPS: "1",
+  // Mail goes to the local SMTP server below; the tests read the links from it.
+  SMTP_URL: `smtp://127.0.0.1:${E2E_SMTP_PORT}`,
+  MAIL_FROM: "Pystol <no-reply@pystol.test>",
   // Stored kubeconfigs are sealed under a key of this run (production refuses to run without
   // one); kept in the environment so test workers, which seal kubeconfigs too, share it.
   PYSTOL_ENCRYPTION_KEYS: (process.env.PYSTOL_ENCRYPTION_KEYS ??= `e2e:${randomBytes(32).toString("base64")}`),
@@ -87,6 +93,16 @@ export default defineConfig({
       command: "npx tsx workers/worker.ts",
       url: `http://127.0.0.1:${E2E_WORKER_HEALTH_PORT}/healthz`,
       env: { ...stackEnv, WORKER_HEALTH_PORT: String(E2E_WORKER_HEALTH_PORT) },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    // A local SMTP server that keeps the mail the app sends (e2e/mail-sink-server.ts).
+    {
+      command: "npx tsx e2e/mail-sink-server.ts",
+      url: `${E2E_MAIL_URL}/healthz`,
+      env: { E2E_SMTP_PORT: String(E2E_SMTP_PORT), E2E_MAIL_HTTP_PORT: String(E2E_MAIL_HTTP_PORT) },
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: "ignore",

@@ -110,7 +110,7 @@ test("uploading a kubeconfig: pick a context, test it, connect, rename, delete; 
   await page.waitForURL(`**/t/${slug}/clusters/connect`);
   await act.chooseFile("kubeconfig.yaml", twoContexts(staging, production));
   await act.pick("Context", "production");
-  await expect(page.getByLabel("Cluster name")).toHaveValue("production-cluster");
+  await expect(page.getByLabel("Cluster name")).toHaveValue("production");
   await act.click("Test connection");
   const result = page.getByTestId("connection-test");
   await expect(result).toContainText("Connection works.");
@@ -121,7 +121,7 @@ test("uploading a kubeconfig: pick a context, test it, connect, rename, delete; 
 
   // Connected: its settings page, with the production cluster's nodes and permissions.
   await expect(page).toHaveURL(new RegExp(`/t/${slug}/clusters/c[a-z0-9]+/settings$`));
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("production-cluster");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("production");
   await expect(page.getByTestId("connection-status")).toContainText("connected");
   await expect(page.getByTestId("connection-server")).toContainText(new URL(production.server).host);
   await expect(page.getByTestId("action-pod-kill")).toContainText("allowed");

@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { expect, type Page } from "@playwright/test";
+import { E2E_MAIL_URL } from "./stack";
 
 export interface Account {
   name: string;
@@ -13,13 +14,43 @@ export function newAccount(name = "Ada Lovelace"): Account {
   return { name, email: `${randomUUID().slice(0, 8)}@example.test`, password: "correct horse battery" };
 }
 
-/** Signs up through the form and waits for the new team's overview; returns the team slug. */
+/** The mail the stack sent to `address` so far (the local SMTP server of e2e/mail-sink-server.ts). */
+export async function mailsTo(address: string): Promise<{ subject: string; text: string; links: string[] }[]> {
+  const res = await fetch(`${E2E_MAIL_URL}/messages?to=${encodeURIComponent(address)}`);
+  return (await res.json()) as { subject: string; text: string; links: string[] }[];
+}
+
+/** Waits for a mail to `address` with a link to `page` (e.g. "/verify-email/") and returns that link's path. */
+export async function mailedLink(address: string, page: string, count = 1): Promise<string> {
+  let link: string | undefined;
+  await expect
+    .poll(async () => {
+      const links = (await mailsTo(address)).flatMap((m) => m.links).filter((l) => l.includes(page));
+      link = links.length >= count ? links.at(-1) : undefined;
+      return link !== undefined;
+    })
+    .toBe(true);
+  const url = new URL(link!);
+  return `${url.pathname}${url.search}`;
+}
+
+/**
+ * Signs up as a person does: the form, the confirmation link from the mail, "Confirm my
+ * address", then sign in; waits for the new team's overview and returns the team slug.
+ */
 export async function signUp(page: Page, account: Account): Promise<string> {
   await page.goto("/signup");
   await page.getByLabel("Name").fill(account.name);
   await page.getByLabel("Email").fill(account.email);
   await page.getByLabel("Password").fill(account.password);
   await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByTestId("link-sent")).toContainText(account.email);
+  await page.goto(await mailedLink(account.email, "/verify-email/"));
+  await page.getByRole("button", { name: "Confirm my address" }).click();
+  await page.waitForURL(/\/signin\?notice=confirmed/);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/t\/[a-z0-9-]+$/);
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   return new URL(page.url()).pathname.split("/")[2]!;

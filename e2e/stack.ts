@@ -15,3 +15,7 @@ export const E2E_SANDBOX_DATA_DIR = process.env.E2E_SANDBOX_DATA_DIR ?? ".data/e
 export const E2E_SANDBOX_ADMIN_TOKEN =
   process.env.E2E_SANDBOX_ADMIN_TOKEN ?? (process.env.E2E_SANDBOX_ADMIN_TOKEN = randomBytes(24).toString("hex"));
 export const E2E_SANDBOX_ADMIN_URL = `http://127.0.0.1:${E2E_SANDBOX_ADMIN_PORT}`;
+/** The local SMTP server the stack sends its mail to, and the HTTP port the tests read it from. */
+export const E2E_SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2525);
+export const E2E_MAIL_HTTP_PORT = Number(process.env.E2E_MAIL_HTTP_PORT ?? 2526);
+export const E2E_MAIL_URL = `http://127.0.0.1:${E2E_MAIL_HTTP_PORT}`;

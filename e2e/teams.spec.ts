@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { alertBox, newAccount, signUp } from "./helpers";
+import { alertBox, mailedLink, newAccount, signUp } from "./helpers";
 import { changeRole, createInviteLink, memberRow, secondBrowser } from "./team-pages";
 
 test("invite by link → accept after signing up in another browser → change role → the role's limits show → remove", async ({
@@ -25,6 +25,13 @@ test("invite by link → accept after signing up in another browser → change r
   await guest.getByLabel("Email").fill(mia.email);
   await guest.getByLabel("Password").fill(mia.password);
   await guest.getByRole("button", { name: "Create account" }).click();
+  // Confirm the address from the mail, sign in: back to the invitation.
+  await guest.goto(await mailedLink(mia.email, "/verify-email/"));
+  await guest.getByRole("button", { name: "Confirm my address" }).click();
+  await guest.waitForURL(/\/signin\?notice=confirmed&callbackUrl=%2Finvite%2Finv_/);
+  await guest.getByLabel("Email").fill(mia.email);
+  await guest.getByLabel("Password").fill(mia.password);
+  await guest.getByRole("button", { name: "Sign in" }).click();
   await guest.waitForURL(/\/invite\/inv_/);
   await expect(guest.getByText(`You are signed in as ${mia.email}`)).toBeVisible();
   await guest.getByRole("button", { name: "Join Olga's team" }).click();

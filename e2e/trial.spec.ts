@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { test, expect } from "./fixtures";
-import { alertBox } from "./helpers";
+import { alertBox, mailedLink } from "./helpers";
 import { sandboxAdmin, sql } from "./seed";
 
 // "Try it now" in Chromium against the whole stack (web, worker, sandbox): no account needed.
@@ -69,6 +69,11 @@ test("a trial becomes an account with a password and keeps its cluster", async (
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("a long enough password");
   await page.getByRole("button", { name: "Keep this trial" }).click();
+  await expect(page.getByTestId("link-sent")).toContainText(email);
+  // The trial is kept once the address is confirmed from the mail.
+  await page.goto(await mailedLink(email, "/verify-email/"));
+  await expect(page.getByText("to keep your trial under it")).toBeVisible();
+  await page.getByRole("button", { name: "Confirm my address" }).click();
   await page.waitForURL(`/t/${slug}`);
   await expect(page.getByRole("heading", { level: 1, name: "Grace's team" })).toBeVisible();
   await expect(page.getByText(/are deleted in/)).toBeHidden();

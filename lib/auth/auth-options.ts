@@ -7,6 +7,7 @@ import { authorizeCredentials, SignInError } from "./authorize-credentials";
 import { upsertOAuthUser } from "./oauth-user";
 import { authSecret } from "./secret";
 import { gitHubProvider } from "./github-provider";
+import { redirectOnSite } from "./callback-url";
 
 type HeaderBag = Record<string, string | string[] | undefined> | undefined;
 
@@ -58,6 +59,11 @@ export function authOptions(): NextAuthOptions {
       ...oauthProviders(),
     ],
     callbacks: {
+      // Every redirect next-auth makes (after sign-in, sign-out, an OAuth round trip) stays on
+      // this site; see lib/auth/callback-url.ts for why a string check is not enough.
+      redirect({ url, baseUrl }) {
+        return redirectOnSite(url, baseUrl);
+      },
       async signIn({ user, account, profile }) {
         if (!account || account.provider === "credentials") return true;
         const p = profile as { email_verified?: boolean } | undefined;

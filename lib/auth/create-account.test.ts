@@ -61,7 +61,7 @@ describe("createAccount", () => {
     const parsed = signUpSchema.parse({
       name: "Third",
       email: address.toUpperCase(),
-      password: "another one",
+      password: "another long passphrase",
     });
     await expect(createAccount(parsed, meta)).rejects.toThrow("An account with this email already exists");
     expect(await counts()).toEqual(before);

@@ -41,6 +41,24 @@ describe("upsertOAuthUser", () => {
     expect(await db.membership.count({ where: { userId } })).toBe(1);
   });
 
+  it("a new account through a provider counts as confirmed; linking confirms an unconfirmed account and drops its unproven password", async () => {
+    const fresh = await upsertOAuthUser(oauth(`${randomUUID()}@example.test`));
+    expect(fresh?.emailVerifiedAt).toBeInstanceOf(Date);
+
+    // Someone signed up with this address and a password of their choosing, never confirmed.
+    const email = `${randomUUID()}@example.test`;
+    const { userId } = await createAccount({ name: "Squatter", email, password: "correct horse" }, { ip: null, userAgent: null });
+    const linked = await upsertOAuthUser(oauth(email));
+    expect(linked).toMatchObject({ id: userId, passwordHash: null });
+    expect(linked?.emailVerifiedAt).toBeInstanceOf(Date);
+
+    // A confirmed account keeps its password when a provider is linked.
+    const other = `${randomUUID()}@example.test`;
+    const kept = await createAccount({ name: "Owner", email: other, password: "correct horse" }, { ip: null, userAgent: null }, { emailVerified: true });
+    expect((await upsertOAuthUser(oauth(other)))?.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(kept.userId).toBeTruthy();
+  });
+
   it("refuses an email the provider has not verified: nothing linked, nothing created", async () => {
     const email = `${randomUUID()}@example.test`;
     const { userId } = await createAccount(

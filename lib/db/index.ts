@@ -19,6 +19,7 @@ export type {
   AuditEvent,
   Schedule,
   BackgroundJob,
+  AccountToken,
 } from "./generated/client";
 
 // Each distinct statement text gets a name, so that every connection parses and plans it once

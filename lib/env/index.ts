@@ -17,6 +17,21 @@ const schema = z.object({
   GITHUB_SECRET: z.string().optional(),
   GOOGLE_CLIENT_ID: z.string().optional(),
   GOOGLE_CLIENT_SECRET: z.string().optional(),
+  // Outgoing mail (password resets, address confirmations). Unset: no mail server, and the
+  // links are written to the log for the operator instead (lib/mail).
+  SMTP_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .url("must be a URL such as smtp://user:pass@mail.example.com:587 or smtps://…:465")
+      .refine((v) => /^smtps?:\/\//i.test(v), "must start with smtp:// or smtps://")
+      .optional(),
+  ),
+  MAIL_FROM: z
+    .string()
+    .max(200)
+    .regex(/^(?:[^<>@\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/, 'must be an address, e.g. "Pystol <no-reply@example.com>"')
+    .default("Pystol <no-reply@localhost>"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
@@ -26,14 +41,18 @@ export type Env = z.infer<typeof schema>;
 
 let cached: Env | undefined;
 
-/** The validated environment; throws with every offending variable named. */
-export function env(): Env {
-  if (cached) return cached;
-  const parsed = schema.safeParse(process.env);
+/** Validates a set of variables; throws with every offending variable named (never its value). */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
-  cached = parsed.data;
+  return parsed.data;
+}
+
+/** The validated environment; throws with every offending variable named. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
   return cached;
 }

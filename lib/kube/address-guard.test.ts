@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addressPolicyFromEnv, checkAddress, createAddressPolicy } from "./address-guard";
+import { addressCategoryPhrase, addressPolicyFromEnv, checkAddress, createAddressPolicy, describeRefusal } from "./address-guard";
 import { classifyIp, embeddedIPv4 } from "./ip-ranges";
 
 describe("classifyIp", () => {
@@ -104,5 +104,36 @@ describe("checkAddress", () => {
     expect(() => addressPolicyFromEnv({ PYSTOL_KUBE_ALLOWED_CIDRS: "10.0.0.0/33" })).toThrow(
       /10\.0\.0\.0\/33/,
     );
+  });
+});
+
+describe("describeRefusal", () => {
+  // One address of every category that is refused, and the words each sentence must use.
+  const samples: [string, string][] = [
+    ["127.0.0.1", "is a loopback address,"],
+    ["169.254.169.254", "is a link-local address (where cloud metadata services answer),"],
+    ["10.0.0.5", "is a private address,"],
+    ["100.64.0.1", "is a carrier-grade NAT address,"],
+    ["224.0.0.1", "is a multicast address,"],
+    ["0.0.0.0", "is an unspecified address,"],
+    ["192.0.2.1", "is an address reserved for documentation,"],
+    ["198.18.0.1", "is an address reserved for benchmarking,"],
+    ["240.0.0.1", "is a reserved address,"],
+  ];
+
+  it.each(samples)("names %s with the right article and spelling", (address, words) => {
+    const sentence = describeRefusal(checkAddress(address, createAddressPolicy([])));
+    expect(sentence).toContain(`the API server address ${address} ${words}`);
+    expect(sentence).toMatch(/PYSTOL_KUBE_ALLOWED_CIDRS$/);
+  });
+
+  it("has a phrase for every category, none with a bare hyphenated id or a wrong article", () => {
+    const categories = ["loopback", "link-local", "private", "carrier-grade-nat", "multicast", "unspecified", "documentation", "benchmarking", "reserved", "public"] as const;
+    for (const c of categories) {
+      const phrase = addressCategoryPhrase(c);
+      expect(phrase).not.toMatch(/\ba [aeiou]/i);
+      expect(phrase).not.toContain("carrier-grade-nat");
+      expect(phrase).not.toMatch(/\bnat\b/);
+    }
   });
 });

@@ -68,7 +68,31 @@ function isListed(address: string, allowed: BlockList): boolean {
   return inner !== null && allowed.check(inner, "ipv4");
 }
 
-/** A sentence for a refused address, safe to show the person who uploaded the kubeconfig. */
+// Each category with its article, as a sentence says it.
+const CATEGORY_PHRASE: Record<Exclude<AddressCategory, "public">, string> = {
+  loopback: "a loopback address",
+  "link-local": "a link-local address (where cloud metadata services answer)",
+  private: "a private address",
+  "carrier-grade-nat": "a carrier-grade NAT address",
+  multicast: "a multicast address",
+  unspecified: "an unspecified address",
+  documentation: "an address reserved for documentation",
+  benchmarking: "an address reserved for benchmarking",
+  reserved: "a reserved address",
+};
+
+/** "a loopback address", "an unspecified address", …: the category as a sentence says it. */
+export function addressCategoryPhrase(category: AddressCategory): string {
+  return category === "public" ? "a public address" : CATEGORY_PHRASE[category];
+}
+
+/**
+ * A sentence for a refused address, safe to show the person who uploaded the kubeconfig: what
+ * the address is, and what an operator can do when the cluster really lives there.
+ */
 export function describeRefusal(v: AddressVerdict): string {
-  return `the API server address ${v.address} is a ${v.category.replace(/-/g, " ")} address, which this service does not connect to`;
+  return (
+    `the API server address ${v.address} is ${addressCategoryPhrase(v.category)}, which this service does not ` +
+    `connect to unless its operator allows that range in PYSTOL_KUBE_ALLOWED_CIDRS`
+  );
 }

@@ -1,5 +1,5 @@
-import { type Place, child, refuse } from "./kubeconfig-error";
-import { type Mapping, extensions, optionalText, pemData, text } from "./check-values";
+import { type Place, child, entryPlace, refuse } from "./kubeconfig-error";
+import { type Mapping, extensions, isMapping, optionalText, pemData, text } from "./check-values";
 import { checkServer, type ServerRules } from "./check-server";
 import type { ValidatedKubeconfig } from "./types";
 
@@ -37,6 +37,53 @@ const USER_REFUSED: Record<string, [string, string]> = {
   "as-groups": ["impersonation", "impersonation is not accepted; connect with the identity itself"],
   "as-user-extra": ["impersonation", "impersonation is not accepted; connect with the identity itself"],
 };
+
+// The safety rules, most dangerous first: a program run on our machine, then plugins, then
+// reads of our files, then acting as someone else, then traffic through a third party.
+const SAFETY_ORDER = [
+  "exec-plugin",
+  "auth-provider",
+  "certificate-authority-file",
+  "client-certificate-file",
+  "client-key-file",
+  "token-file",
+  "impersonation",
+  "proxy-url",
+];
+
+/**
+ * Looks through every cluster and user entry for the keys a shared worker must never act on,
+ * before any format check, and refuses with the most dangerous one found. A file with an exec
+ * plugin and a broken CA is refused for the exec plugin: that is what its author must hear.
+ * Entries whose shape is wrong are skipped here; the format checks that follow name them.
+ */
+export function checkSafety(doc: Mapping): void {
+  let worst: { rank: number; rule: string; place: Place; message: string } | null = null;
+  const lists = [
+    ["clusters", "cluster", CLUSTER_REFUSED],
+    ["users", "user", USER_REFUSED],
+  ] as const;
+  for (const [key, inner, refused] of lists) {
+    const items = doc[key];
+    if (!Array.isArray(items)) continue;
+    for (const [i, item] of (items as unknown[]).entries()) {
+      if (!isMapping(item) || !isMapping(item[inner])) continue;
+      for (const field of Object.keys(item[inner])) {
+        const hit = refused[field];
+        if (!hit) continue;
+        const rank = SAFETY_ORDER.indexOf(hit[0]);
+        if (worst === null || rank < worst.rank) {
+          const place = child(child(entryPlace(key, i, item.name), inner), field);
+          worst = { rank, rule: hit[0], place, message: hit[1] };
+        }
+      }
+    }
+  }
+  if (worst !== null) {
+    const { rule, place, message } = worst;
+    refuse(rule, place, message);
+  }
+}
 
 const CLUSTER_KEYS = new Set([
   "server",

@@ -1,5 +1,5 @@
 import { type AddressPolicy, addressPolicyFromEnv } from "./address-guard";
-import { checkCluster, checkContext, checkUser } from "./check-entries";
+import { checkCluster, checkContext, checkSafety, checkUser } from "./check-entries";
 import { extensions, isMapping, list, mapping, text } from "./check-values";
 import { type Place, child, entryPlace, refuse, root } from "./kubeconfig-error";
 import { readYaml } from "./read-yaml";
@@ -34,6 +34,8 @@ export function parseKubeconfig(input: string | Uint8Array, options: ParseOption
   const doc = readYaml(input);
   if (!isMapping(doc))
     refuse("not-a-mapping", root, "a kubeconfig must be a YAML mapping with clusters, users and contexts");
+  // The safety rules first, so the message names the most important rule the file breaks.
+  checkSafety(doc);
   for (const key of Object.keys(doc)) {
     if (!TOP_KEYS.has(key))
       refuse("unknown-field", { path: key, label: key }, "this field is not a known kubeconfig field");

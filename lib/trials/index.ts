@@ -5,7 +5,7 @@
 import "./metrics";
 
 export { startTrial, trialLandingPath, TRIAL_CLUSTER_NAME, type StartedTrial } from "./start-trial";
-export { convertTrial, ConvertTrialError } from "./convert-trial";
+export { convertTrial, requestKeepTrial, finishKeepTrial, ConvertTrialError } from "./convert-trial";
 export { expireTrials, type ExpiryResult } from "./expire-trials";
 export { deleteTrialTeam } from "./delete-trial";
 export { TrialLimitError, trialRefusalMessage, type TrialRefusal } from "./errors";

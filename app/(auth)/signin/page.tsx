@@ -1,15 +1,15 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { enabledOAuthProviders, getSessionUser } from "@/lib/auth";
+import { enabledOAuthProviders, getSessionUser, safeCallbackPath } from "@/lib/auth";
 import { SignInForm } from "./signin-form";
 
 export const metadata = { title: "Sign in" };
 
-// Only same-site paths are followed after sign-in, never another origin.
-function safeCallback(raw: string | string[] | undefined): string {
-  const v = typeof raw === "string" ? raw : "/";
-  return v.startsWith("/") && !v.startsWith("//") && !v.startsWith("/\\") ? v : "/";
-}
+// Messages other pages send people here with (?notice=…); never text from the address itself.
+const NOTICES: Record<string, string> = {
+  confirmed: "Your email address is confirmed. Sign in with the password you chose.",
+  "password-reset": "Your new password is set and every other session has ended. Sign in with it.",
+};
 
 export default async function SignInPage({
   searchParams,
@@ -17,7 +17,8 @@ export default async function SignInPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  // Only a path on this site is followed after sign-in (lib/auth/callback-url.ts).
+  const callbackUrl = safeCallbackPath(params.callbackUrl);
   if (await getSessionUser()) redirect(callbackUrl);
   return (
     <>
@@ -35,6 +36,7 @@ export default async function SignInPage({
         callbackUrl={callbackUrl}
         oauth={enabledOAuthProviders()}
         initialError={typeof params.error === "string" ? params.error : undefined}
+        notice={typeof params.notice === "string" && Object.hasOwn(NOTICES, params.notice) ? NOTICES[params.notice] : undefined}
       />
     </>
   );

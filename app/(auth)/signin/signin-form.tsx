@@ -1,6 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert, Button, FormField } from "@/app/_components/ui";
@@ -11,14 +12,25 @@ const PROVIDER_ERRORS: Record<string, string> = {
   OAuthCallback: "The sign-in provider answered with an error. Try again.",
 };
 
+// The same sentences as the server's (lib/auth/authorize-credentials.ts), said before asking it.
+function missingField(email: string, password: string): string | undefined {
+  if (!email.trim() && !password) return "Enter your email address and your password.";
+  if (!email.trim()) return "Enter your email address.";
+  if (!password) return "Enter your password.";
+  return undefined;
+}
+
 export function SignInForm({
   callbackUrl,
   oauth,
   initialError,
+  notice,
 }: {
   callbackUrl: string;
   oauth: { id: string; name: string }[];
   initialError?: string;
+  /** A confirmation to show above the form (an address just confirmed, a password just set). */
+  notice?: string;
 }) {
   const router = useRouter();
   const [error, setError] = useState<string | undefined>(
@@ -29,13 +41,16 @@ export function SignInForm({
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
+    const email = String(form.get("email") ?? "");
+    const password = String(form.get("password") ?? "");
+    const missing = missingField(email, password);
+    if (missing) {
+      setError(missing);
+      return;
+    }
     setPending(true);
     setError(undefined);
-    const res = await signIn("credentials", {
-      email: String(form.get("email") ?? ""),
-      password: String(form.get("password") ?? ""),
-      redirect: false,
-    });
+    const res = await signIn("credentials", { email, password, redirect: false });
     setPending(false);
     if (!res || res.error) {
       setError(res?.error && res.error !== "CredentialsSignin" ? res.error : "Wrong email or password.");
@@ -48,6 +63,7 @@ export function SignInForm({
   return (
     <div className="space-y-4">
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
+        {notice && !error ? <Alert tone="green">{notice}</Alert> : null}
         {error ? <Alert>{error}</Alert> : null}
         <FormField label="Email" name="email" type="email" autoComplete="email" required maxLength={254} />
         <FormField
@@ -58,6 +74,11 @@ export function SignInForm({
           required
           maxLength={200}
         />
+        <p className="-mt-2 text-right text-sm">
+          <Link className="font-medium text-brand-600 hover:underline" href="/forgot-password">
+            Forgot your password?
+          </Link>
+        </p>
         <Button type="submit" className="w-full" disabled={pending}>
           {pending ? "Signing in…" : "Sign in"}
         </Button>

@@ -1,17 +1,10 @@
 "use server";
 
-import {
-  AccountExistsError,
-  SIGNUP_PER_IP,
-  createAccount,
-  hit,
-  signUpSchema,
-  throttleMessage,
-} from "@/lib/auth";
+import { SIGNUP_PER_IP, hit, registerAccount, sameSitePath, signUpSchema, throttleMessage, type LinkDelivery } from "@/lib/auth";
 import { requestMeta } from "@/lib/audit";
 
 export type SignUpState =
-  | { ok: true; teamSlug: string }
+  | { ok: true; email: string; delivery: LinkDelivery }
   | {
       ok: false;
       error?: string;
@@ -19,7 +12,8 @@ export type SignUpState =
       values?: { name: string; email: string };
     };
 
-// Sign-up: validates, rate-limits per address, creates the account and its personal team.
+// Sign-up: validates, rate-limits per address, then registers (lib/auth/register-account.ts):
+// the answer is "check your inbox" whether or not the address already has an account.
 export async function signUpAction(_prev: SignUpState | null, form: FormData): Promise<SignUpState> {
   const raw = { name: form.get("name"), email: form.get("email"), password: form.get("password") };
   const values = { name: String(raw.name ?? "").slice(0, 200), email: String(raw.email ?? "").slice(0, 300) };
@@ -31,12 +25,7 @@ export async function signUpAction(_prev: SignUpState | null, form: FormData): P
   if (!limit) return { ok: false, error: "Sign-up is unavailable right now. Try again in a minute.", values };
   if (!limit.allowed)
     return { ok: false, error: throttleMessage(limit.retryAfterSeconds, "sign-up"), values };
-  try {
-    const { teamSlug } = await createAccount(parsed.data, meta);
-    return { ok: true, teamSlug };
-  } catch (err) {
-    if (err instanceof AccountExistsError)
-      return { ok: false, fieldErrors: { email: [err.message] }, values };
-    throw err;
-  }
+  const next = sameSitePath(form.get("next")) ?? undefined;
+  const delivery = await registerAccount(parsed.data, meta, next);
+  return { ok: true, email: parsed.data.email, delivery };
 }

@@ -1,22 +1,17 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { getSessionUser } from "@/lib/auth";
+import { getSessionUser, sameSitePath } from "@/lib/auth";
 import { SignUpForm } from "./signup-form";
 
 export const metadata = { title: "Create an account" };
-
-// Only a same-site path is followed after sign-up (an invitation to accept), never another origin.
-function safeNext(raw: string | string[] | undefined): string | undefined {
-  const v = typeof raw === "string" ? raw : undefined;
-  return v?.startsWith("/") && !v.startsWith("//") && !v.startsWith("/\\") ? v : undefined;
-}
 
 export default async function SignUpPage({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const next = safeNext((await searchParams).callbackUrl);
+  // Only a path on this site is followed after sign-up (an invitation to accept).
+  const next = sameSitePath((await searchParams).callbackUrl) ?? undefined;
   if (await getSessionUser()) redirect(next ?? "/");
   return (
     <>

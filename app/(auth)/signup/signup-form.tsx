@@ -1,43 +1,27 @@
 "use client";
 
-import { signIn } from "next-auth/react";
-import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useRef } from "react";
+import { useActionState } from "react";
 import { Alert, Button, FormField } from "@/app/_components/ui";
+import { LinkSent } from "../_mail/link-sent";
 import { signUpAction, type SignUpState } from "./actions";
 
-/** `next`: where to go once signed in (an invitation to accept); the new team otherwise. */
+/** `next`: where to go once the address is confirmed and the person signed in (an invitation). */
 export function SignUpForm({ next }: { next?: string } = {}) {
-  const router = useRouter();
-  const password = useRef("");
-  const email = useRef("");
   const [state, action, pending] = useActionState<SignUpState | null, FormData>(signUpAction, null);
 
-  // The account exists now: sign in with the same credentials and open the new team.
-  useEffect(() => {
-    if (!state?.ok) return;
-    void signIn("credentials", { email: email.current, password: password.current, redirect: false }).then(
-      () => {
-        router.push(next ?? `/t/${state.teamSlug}`);
-        router.refresh();
-      },
+  if (state?.ok) {
+    return (
+      <LinkSent email={state.email} delivery={state.delivery}>
+        Open the link in it to confirm your address, then sign in. The link works once, for 24 hours.
+      </LinkSent>
     );
-  }, [state, router, next]);
-
+  }
   const fe = state && !state.ok ? state.fieldErrors : undefined;
   const values = state && !state.ok ? state.values : undefined;
   return (
-    <form
-      action={action}
-      onSubmit={(e) => {
-        const f = new FormData(e.currentTarget);
-        password.current = String(f.get("password") ?? "");
-        email.current = String(f.get("email") ?? "");
-      }}
-      className="space-y-4"
-      noValidate
-    >
+    <form action={action} className="space-y-4" noValidate>
       {state && !state.ok && state.error ? <Alert>{state.error}</Alert> : null}
+      {next ? <input type="hidden" name="next" value={next} /> : null}
       <FormField
         label="Name"
         name="name"
@@ -62,13 +46,13 @@ export function SignUpForm({ next }: { next?: string } = {}) {
         name="password"
         type="password"
         autoComplete="new-password"
-        hint="At least 8 characters."
+        hint="At least 8 characters and hard to guess: three or four unrelated words work well."
         error={fe?.password?.[0]}
         maxLength={200}
         required
       />
-      <Button type="submit" className="w-full" disabled={pending || state?.ok}>
-        {pending || state?.ok ? "Creating your account…" : "Create account"}
+      <Button type="submit" className="w-full" disabled={pending}>
+        {pending ? "Creating your account…" : "Create account"}
       </Button>
     </form>
   );

@@ -18,7 +18,7 @@ export default async function KeepTrialPage() {
       <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         <h1 className="mb-1 text-xl font-semibold">Keep your trial</h1>
         <p className="mb-5 text-sm text-slate-600">
-          Create an account with your email and a password. Your sandbox cluster, your runs and your share links stay
+          Create an account with your email and a password, then open the link we mail you. Your sandbox cluster, your runs and your share links stay
           as they are, and nothing expires any more.
         </p>
         <KeepTrialForm />

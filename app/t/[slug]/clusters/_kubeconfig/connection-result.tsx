@@ -3,12 +3,23 @@ import type { KubeconfigRefusal } from "@/lib/clusters";
 import { ActionAccessTable } from "./action-access-table";
 import type { ConnectionTest } from "./types";
 
-/** A refused kubeconfig: the sentence, then the rule and the place as the parser named them. */
-export function Refusal({ refusal }: { refusal: KubeconfigRefusal }) {
+/**
+ * A refused kubeconfig: the sentence, then the rule and the place as the parser named them.
+ * The sentence for an internal address already names the operator's setting; where the page
+ * offers "Add a sandbox cluster" (`sandboxHint`), it also says to use that instead (the
+ * sandbox's own kubeconfig points at 127.0.0.1).
+ */
+export function Refusal({ refusal, sandboxHint = false }: { refusal: KubeconfigRefusal; sandboxHint?: boolean }) {
   return (
     <Alert>
       <p className="font-medium">This kubeconfig was refused.</p>
-      <p className="mt-1">{refusal.message}</p>
+      <p className="mt-1">{/[.!?]$/.test(refusal.message) ? refusal.message : `${refusal.message}.`}</p>
+      {refusal.rule === "server-address" && sandboxHint ? (
+        <p className="mt-1" data-testid="refusal-remedy">
+          To try Pystol without a cluster of your own, use <strong>Add a sandbox cluster</strong> on this page: it needs
+          no kubeconfig.
+        </p>
+      ) : null}
       <p className="mt-1 text-xs">
         Rule: <code data-testid="refusal-rule">{refusal.rule}</code>
         {refusal.path ? (

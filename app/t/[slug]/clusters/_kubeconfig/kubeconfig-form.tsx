@@ -135,7 +135,7 @@ export function KubeconfigForm({ slug, clusterId }: { slug: string; clusterId?: 
         </p>
       </fieldset>
 
-      {reply?.refusal ? <Refusal refusal={reply.refusal} /> : null}
+      {reply?.refusal ? <Refusal refusal={reply.refusal} sandboxHint={!rotating} /> : null}
 
       {contexts.length > 1 ? (
         <div className="space-y-1">
@@ -148,7 +148,7 @@ export function KubeconfigForm({ slug, clusterId }: { slug: string; clusterId?: 
             onChange={(e) => {
               setContext(e.target.value);
               const picked = contexts.find((c) => c.name === e.target.value);
-              if (picked && !nameTouched) setName(suggestClusterName(picked.cluster));
+              if (picked && !nameTouched) setName(suggestClusterName(picked.name));
             }}
             className="block w-full max-w-md rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
             aria-invalid={reply?.fieldErrors?.context ? true : undefined}

@@ -97,7 +97,8 @@ export async function submitKubeconfig(form: FormData): Promise<KubeconfigReply>
     const described: KubeconfigReply = {
       contexts,
       currentContext,
-      suggestedName: suggestClusterName(chosen?.cluster ?? contexts[0]?.cluster ?? "cluster"),
+      // The context's name is what people call the cluster (kubectl config get-contexts).
+      suggestedName: suggestClusterName(chosen?.name ?? contexts[0]?.name ?? "cluster"),
     };
     if (input.intent === "inspect") return { ok: true, data: described };
     if (!config) {
