@@ -78,7 +78,9 @@ describe("main", () => {
     const h = capture();
     expect(await main(["runs", "frob"], h.io)).toBe(2);
     expect(h.out.stderr).toContain('there is no command "runs frob": runs takes ls, get, logs or abort');
-    expect(await main([], capture().io)).toBe(2);
+    const none = capture();
+    expect(await main([], none.io)).toBe(0);
+    expect(none.out.stdout).toContain("Usage:\n  pystol login");
   });
 
   it("prints each command's own help, and the version", async () => {

@@ -152,10 +152,8 @@ export function parseCommandLine(argv: string[]): Parsed {
     if (positionals.length > 1 && !spec) throw new UsageError(`there is no command "${name}"`);
     return { kind: "help", text: spec ? commandHelp(spec) : OVERVIEW };
   }
-  if (positionals.length === 0) {
-    if (values.help) return { kind: "help", text: OVERVIEW };
-    throw new UsageError("name a command");
-  }
+  // No command: the overview, as kubectl and gh print theirs.
+  if (positionals.length === 0) return { kind: "help", text: OVERVIEW };
   const { spec, args, name } = commandOf(positionals);
   if (!spec) {
     if (positionals[0] === "runs") throw new UsageError(`there is no command "${name}": runs takes ls, get, logs or abort`);

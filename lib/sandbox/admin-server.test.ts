@@ -58,6 +58,8 @@ describe("admin interface", () => {
       expect(await review("events")).toBe(false);
       expect(await review("pods")).toBe(true);
       await expect(new SandboxAdminClient(s.adminUrl, s.adminToken).createCluster({ access: { deny: ["../x"] } })).rejects.toThrow(/400/);
+      await expect(new SandboxAdminClient(s.adminUrl, s.adminToken).createCluster({ limits: { maxBytes: 10 } })).rejects.toThrow(/400.*limits\.maxBytes/);
+      await expect(new SandboxAdminClient(s.adminUrl, s.adminToken).createCluster({ limits: { requestBurst: 0 } })).rejects.toThrow(/400.*limits\.requestBurst/);
     } finally {
       await s.close();
     }
@@ -65,9 +67,10 @@ describe("admin interface", () => {
 
   it("keeps its CA, admin token and (with snapshots) its clusters across a restart", async () => {
     const a = await startSandboxServer({ port: 0, adminPort: 0, dataDir: dir, snapshot: true });
-    const c = await new SandboxAdminClient(a.adminUrl, a.adminToken).createCluster({ name: "kept", seed: "demo" });
+    const c = await new SandboxAdminClient(a.adminUrl, a.adminToken).createCluster({ name: "kept", seed: "demo", limits: { maxBytes: 8 * 1024 * 1024, maxWatches: 7, requestsPerSecond: 9, requestBurst: 11 } });
     await a.close();
-    const b = await startSandboxServer({ port: 0, adminPort: 0, dataDir: dir, snapshot: true });
+    // Other defaults now: the cluster keeps the limits it was created with.
+    const b = await startSandboxServer({ port: 0, adminPort: 0, dataDir: dir, snapshot: true, clusterDefaults: { maxBytes: 128 * 1024 * 1024, maxWatches: 1000 } });
     try {
       expect(b.caPem).toBe(a.caPem);
       expect(b.adminToken).toBe(a.adminToken);
@@ -75,6 +78,9 @@ describe("admin interface", () => {
       expect(again.token).toBe(c.token);
       expect(again.store.count(POD)).toBeGreaterThan(20);
       expect(again.store.total()).toBeGreaterThan(100);
+      expect(again.opts).toMatchObject({ maxBytes: 8 * 1024 * 1024, maxWatches: 7, requestsPerSecond: 9, requestBurst: 11 });
+      // Stored bytes are counted again from what was restored.
+      expect(again.store.bytes).toBeGreaterThan(100_000);
     } finally {
       await b.close();
     }

@@ -79,7 +79,8 @@ export const unauthorized = () => new ApiError(401, "Unauthorized", "Unauthorize
 export const forbidden = (message: string) => new ApiError(403, "Forbidden", message);
 export const methodNotAllowed = (message: string) => new ApiError(405, "MethodNotAllowed", message);
 export const gone = (message: string) => new ApiError(410, "Expired", message);
-const refusedBy = (e: ApiError, limit: LimitName, retryAfterSeconds?: number) => {
+/** Marks an error as a limit's refusal (counted in sandbox_refusals_total). */
+export const refusedBy = (e: ApiError, limit: LimitName, retryAfterSeconds?: number) => {
   e.limit = limit;
   if (retryAfterSeconds !== undefined) e.retryAfterSeconds = retryAfterSeconds;
   return e;

@@ -17,7 +17,7 @@ export class SandboxMetrics {
   readonly storedBytes = new Gauge({ name: "sandbox_stored_bytes", help: "Bytes of stored objects (their JSON) across all virtual clusters", registers: [this.registry] });
   readonly refusals = new Counter({
     name: "sandbox_refusals_total",
-    help: "Requests a virtual cluster's limits refused, by limit: body-size (413), objects and bytes (403 exceeded quota), watches and rate (429), json-depth (400), patch-size (413)",
+    help: "Requests a virtual cluster's limits refused, by limit: body-size (413), objects and bytes (403 exceeded quota), watches and rate (429), json-depth (400, or 422 for a patch whose result nests too deep), patch-size (413 operations, 422 copied bytes)",
     labelNames: ["limit"],
     registers: [this.registry],
   });

@@ -1,5 +1,5 @@
 import fjp from "fast-json-patch";
-import { ApiError, badRequest, invalid, unsupportedMedia } from "./errors";
+import { ApiError, badRequest, invalid, refusedBy, unsupportedMedia } from "./errors";
 import { DEFAULT_MAX_JSON_DEPTH, valueDepth } from "./limits";
 import { jsonBytes } from "./store";
 import { isObject } from "./types";
@@ -19,7 +19,7 @@ type Operation = Parameters<typeof fjp.applyOperation>[1];
 /** Apply a JSON patch operation by operation, bounding what copies add and how deep the result nests. */
 function applyJsonPatch(doc: Record<string, unknown>, ops: unknown[], kind: string, name: string, maxDepth: number): unknown {
   if (ops.length > MAX_JSON_PATCH_OPERATIONS)
-    throw new ApiError(413, "RequestEntityTooLarge", `Request entity too large: The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
+    throw refusedBy(new ApiError(413, "RequestEntityTooLarge", `Request entity too large: The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`), "patch-size");
   let out: unknown = doc;
   let copied = 0;
   try {
@@ -32,10 +32,10 @@ function applyJsonPatch(doc: Record<string, unknown>, ops: unknown[], kind: stri
       out = fjp.applyOperation(out, op as Operation, true, true, true, i).newDocument;
     });
   } catch (e) {
-    const message = e instanceof PatchRefusal ? e.message : e instanceof Error ? e.message.split("\n")[0]! : "invalid json patch";
-    throw invalid(kind, "", name, [{ field: "patch", message }]);
+    if (e instanceof PatchRefusal) throw refusedBy(invalid(kind, "", name, [{ field: "patch", message: e.message }]), "patch-size");
+    throw invalid(kind, "", name, [{ field: "patch", message: e instanceof Error ? e.message.split("\n")[0]! : "invalid json patch" }]);
   }
-  if (valueDepth(out) > maxDepth) throw invalid(kind, "", name, [{ field: "patch", message: `the patched object nests more than ${maxDepth} levels deep` }]);
+  if (valueDepth(out) > maxDepth) throw refusedBy(invalid(kind, "", name, [{ field: "patch", message: `the patched object nests more than ${maxDepth} levels deep` }]), "json-depth");
   return out;
 }
 

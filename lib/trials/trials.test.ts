@@ -152,6 +152,8 @@ describe("limits", () => {
     process.env.TRIAL_MAX_OBJECTS = "200";
     const trial = await startTrial(meta());
     const cluster = (await trialRows(trial.teamSlug))!.clusters[0]!;
+    // A trial's cluster has a trial's share of the sandbox, narrower than a team cluster's.
+    expect(sb.server.manager.get(cluster.sandboxClusterId!)!.opts).toMatchObject({ maxObjects: 200, maxBytes: 16 * 1024 * 1024, maxWatches: 20, requestsPerSecond: 50, requestBurst: 100 });
     const kc = new KubeConfig();
     kc.loadFromString(await sb.admin.getKubeconfig(cluster.sandboxClusterId!));
     const core = kc.makeApiClient(CoreV1Api);
