@@ -14,7 +14,7 @@ export async function abortRun(teamId: string, runId: string): Promise<RunState 
     data: { state: "CANCELLED", abortRequestedAt: now, finishedAt: now, error: "cancelled before it started" },
   });
   if (cancelled.count > 0) {
-    publishRunEvents(runId, [{ type: "state", state: "CANCELLED", error: "cancelled before it started", at: now.toISOString() }]);
+    publishRunEvents({ runId, teamId }, [{ type: "state", state: "CANCELLED", error: "cancelled before it started", at: now.toISOString() }]);
     await runQueue().remove(runId).catch(() => undefined);
     return "CANCELLED";
   }

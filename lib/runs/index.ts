@@ -5,7 +5,7 @@ export { planRun, runRequestSchema, type RunRequest } from "./plan-run";
 export { abortRun } from "./abort-run";
 export { haltTeam } from "./halt-team";
 export { getRunDetail, type RunDetail } from "./get-run-detail";
-export { subscribeRunEvents, runEventSchema, runChannel, closeRunEvents, type RunEvent } from "./run-events";
+export { subscribeRunEvents, subscribeTeamRuns, readRunJournal, runEventSchema, runChannel, teamRunsChannel, closeRunEvents, type RunEvent, type TeamRunEvent } from "./run-events";
 export { runEventStream, type StreamEvent } from "./run-event-stream";
 export { RUNS_QUEUE, closeRunQueue } from "./run-queue";
 export { PENDING_STATES, PERMANENT_STATES, isPermanent } from "./run-states";

@@ -16,3 +16,4 @@ export { resolveTeamForUser, listUserTeams } from "./resolve-team";
 export { resolveTeamForToken, resolveTokenTeam, SCOPE_PERMISSIONS } from "./resolve-token";
 export { requireTeamAccess, withTeamAction, listUserTeamsOnce, type ActionResult } from "./require-team";
 export { withTeamRoute, apiError, type TeamRouteHandler } from "./with-team-route";
+export { stillAllowed } from "./recheck-access";
