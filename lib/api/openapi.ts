@@ -99,6 +99,12 @@ export function openApiDocument(serverUrl: string) {
           { requestBody: body("CreateRun") },
         ),
       },
+      "/api/v1/t/{slug}/runs/events": {
+        parameters: [slug],
+        get: op("Follow the team's run state changes (Server-Sent Events: a \"run\" event per change; \"changed\" when a change since ?since=<ISO time> was found)", "runs:read", {
+          200: { description: "An event stream", content: { "text/event-stream": { schema: { type: "string" } } } },
+        }),
+      },
       "/api/v1/t/{slug}/runs/{runId}": { parameters: [slug, runId], get: op("Get a run with its steps", "runs:read", { 200: json(obj("run", ref("Run"), { steps: { type: "array", items: ref("RunStep") } })) }) },
       "/api/v1/t/{slug}/runs/{runId}/logs": {
         parameters: [slug, runId],

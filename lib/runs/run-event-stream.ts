@@ -123,7 +123,7 @@ export function runEventStream(teamId: string, runId: string, opts: RunEventStre
       const stepsByIndex = new Map<number, StepEvent>();
       for (const s of steps) {
         const at = (s.finishedAt ?? s.startedAt ?? run.queuedAt).toISOString();
-        stepsByIndex.set(s.index, { type: "step", index: s.index, name: s.name, state: s.state, error: s.error, at });
+        stepsByIndex.set(s.index, { type: "step", index: s.index, name: s.name, state: s.state, error: s.error, at, undoDueAt: s.undoDueAt?.toISOString() ?? null, undone: s.undoneAt !== null });
       }
       let progress: number = run.progress;
       let state: StateEvent = { type: "state", state: run.state, error: run.error, at: (run.finishedAt ?? run.startedAt ?? run.queuedAt).toISOString() };
@@ -133,7 +133,9 @@ export function runEventStream(teamId: string, runId: string, opts: RunEventStre
       for (const { event } of journal) {
         if (event.type === "step") {
           const known = stepsByIndex.get(event.index);
-          if (!known || (STEP_RANK[event.state] ?? 0) >= (STEP_RANK[known.state] ?? 0)) stepsByIndex.set(event.index, event);
+          const rank = STEP_RANK[event.state] ?? 0;
+          const knownRank = known ? (STEP_RANK[known.state] ?? 0) : -1;
+          if (rank > knownRank || (rank === knownRank && (event.undone || !known?.undone))) stepsByIndex.set(event.index, { ...event, undoDueAt: event.undoDueAt ?? known?.undoDueAt ?? null });
         } else if (event.type === "progress") progress = event.progress;
         else if (event.type === "state") {
           if (stateRank(event.state) >= stateRank(state.state) && !isPermanent(state.state as RunState)) state = event;

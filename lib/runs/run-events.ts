@@ -10,7 +10,18 @@ const log = createLogger("run-events");
 export const runEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("state"), state: z.string(), error: z.string().nullable().optional(), at: z.string() }),
   z.object({ type: z.literal("log"), level: z.string(), message: z.string(), at: z.string() }),
-  z.object({ type: z.literal("step"), index: z.number(), name: z.string(), state: z.string(), error: z.string().nullable().optional(), at: z.string() }),
+  z.object({
+    type: z.literal("step"),
+    index: z.number(),
+    name: z.string(),
+    state: z.string(),
+    error: z.string().nullable().optional(),
+    at: z.string(),
+    /** When a timed undo (uncordon, restore replicas) is due, for the run page's countdown. */
+    undoDueAt: z.string().nullable().optional(),
+    /** The step's undo was carried out. */
+    undone: z.boolean().optional(),
+  }),
   z.object({ type: z.literal("progress"), progress: z.number(), at: z.string() }),
 ]);
 export type RunEvent = z.infer<typeof runEventSchema>;
