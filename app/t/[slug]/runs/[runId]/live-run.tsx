@@ -197,7 +197,8 @@ export function LiveRun({
             {stoppedBy}
           </p>
         ) : null}
-        {error ? <p className="mt-3 text-sm text-red-700">{error}</p> : null}
+        {/* After an abort the error only says when it came; it is no fault of the run. */}
+        {error ? <p className={`mt-3 text-sm ${stoppedBy ? "text-slate-600" : "text-red-700"}`}>{error}</p> : null}
       </Card>
 
       <Card title="Steps">
