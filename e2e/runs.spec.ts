@@ -126,21 +126,32 @@ test("abort a long cordon and halt all runs: both roll back and the nodes are sc
   await page.getByRole("button", { name: "Abort" }).click();
   await page.getByRole("button", { name: "Abort run" }).click();
   await expect(page.getByTestId("run-state")).toHaveText("rolled back");
+  // Rolled back because a person asked, not on its own: the page says who.
+  await expect(page.getByTestId("run-stopped-by")).toHaveText("Aborted by Barbara Liskov; what it had changed was put back.");
   await expect(page.getByRole("list", { name: "Run log" })).toContainText("rolling back");
   const objects = page.locator("section").filter({ has: page.getByRole("heading", { name: "Objects affected" }) });
   // The last column is the node as the cluster shows it now.
   await expect(objects.getByRole("row").filter({ hasText: "general-a-1" }).getByRole("cell").last()).toHaveText("schedulable");
   expect(await cordoned()).toEqual([]);
 
-  // Halt all from Executed stops the run that is still going.
+  // Halt all from Executed stops the run that is still going; the list follows it to its end
+  // without a reload.
   await startCordon("general-b-1");
   const runPage = page.url();
   await page.getByRole("navigation", { name: "Team" }).getByRole("link", { name: "Executed" }).click();
   await expect(page.getByText("1 in progress")).toBeVisible();
+  const newest = page.getByRole("table").getByRole("row").nth(1);
+  await expect(newest).toContainText("running");
+  let reloaded = false;
+  page.on("load", () => (reloaded = true));
   await page.getByRole("button", { name: "Halt all runs" }).click();
   await page.getByRole("button", { name: "Halt all", exact: true }).click();
   await expect(alertBox(page)).toContainText("1 running run(s) rolling back");
+  await expect(newest).toContainText("rolled back");
+  await expect(page.getByText("0 in progress")).toBeVisible();
+  expect(reloaded).toBe(false);
   await page.goto(runPage);
   await expect(page.getByTestId("run-state")).toHaveText("rolled back");
+  await expect(page.getByTestId("run-stopped-by")).toHaveText("Halted by Barbara Liskov with “Halt all runs”; what it had changed was put back.");
   expect(await cordoned()).toEqual([]);
 });

@@ -99,6 +99,15 @@ export function openApiDocument(serverUrl: string) {
           { requestBody: body("CreateRun"), description: "Requires the permission `runs:create`; a dry run (`dryRun: true`) changes nothing and requires only `runs:read`." },
         ),
       },
+      "/api/v1/t/{slug}/runs/events": {
+        parameters: [slug],
+        get: op("Follow the team's run state changes (with Accept: text/event-stream, Server-Sent Events: a \"run\" event per change; \"changed\" when a change since ?since=<ISO time> was found); otherwise the runs in progress", "runs:read", {
+          200: {
+            description: "An event stream, or the runs in progress",
+            content: { "text/event-stream": { schema: { type: "string" } }, "application/json": { schema: { type: "object", properties: { runs: { type: "array", items: { type: "object", properties: { id: { type: "string" }, state: { type: "string" } } } } } } } },
+          },
+        }),
+      },
       "/api/v1/t/{slug}/runs/{runId}": { parameters: [slug, runId], get: op("Get a run with its steps", "runs:read", { 200: json(obj("run", ref("Run"), { steps: { type: "array", items: ref("RunStep") } })) }) },
       "/api/v1/t/{slug}/runs/{runId}/logs": {
         parameters: [slug, runId],

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { auditActor, recordAudit } from "@/lib/audit";
 import { db, type Prisma } from "@/lib/db";
-import { abortRun, startRun } from "@/lib/runs";
+import { abortedByOf, abortRun, startRun } from "@/lib/runs";
 import { scoped, type TeamContext } from "@/lib/tenancy";
 import { findCluster, findRun } from "./lookup";
 import { ApiError } from "./respond";
@@ -37,14 +37,15 @@ export async function startApiRun(ctx: TeamContext, body: z.output<typeof create
 /** Asks a run of the team to stop; returns the run as it is after the request. */
 export async function abortApiRun(ctx: TeamContext, runId: string) {
   const before = await findRun(ctx, runId);
-  await abortRun(ctx.team.id, before.id);
+  await abortRun(ctx.team.id, before.id, abortedByOf(ctx));
   await recordAudit({ action: "run.abort_requested", ...auditActor(ctx), targetType: "run", targetId: before.id, data: { stateBefore: before.state } });
   return findRun(ctx, runId);
 }
 
 /** The team's runs, newest first, filtered and paged by a cursor. */
 export async function listApiRuns(ctx: TeamContext, q: z.output<typeof listRunsQuery>) {
-  const where: Prisma.RunWhereInput = { ...scoped(ctx) };
+  // Dry runs changed nothing in a cluster: not runs of it, so not listed (GET /runs/{id} still answers).
+  const where: Prisma.RunWhereInput = { ...scoped(ctx), dryRun: false };
   if (q.state?.length) where.state = { in: q.state };
   if (q.action) where.actionId = q.action;
   if (q.cluster) where.cluster = { OR: [{ id: q.cluster }, { name: q.cluster }] };

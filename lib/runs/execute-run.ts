@@ -21,7 +21,7 @@ async function runFresh(claim: Claim, rec: RunRecorder, signal: AbortSignal): Pr
   const action = getAction(run.actionId)!;
   queueWait.observe({ action: action.id }, (Date.now() - run.queuedAt.getTime()) / 1000);
   // The claim already wrote RUNNING; only the live view needs telling.
-  publishRunEvents(run.id, [{ type: "state", state: "RUNNING", error: null, at: new Date().toISOString() }]);
+  publishRunEvents({ runId: run.id, teamId: run.teamId }, [{ type: "state", state: "RUNNING", error: null, at: new Date().toISOString() }]);
   const cluster = claim.cluster !== undefined ? claim.cluster : await clusterOfRun(run);
   if (!cluster) return (await rec.setState("FAILED", {}, "the cluster was removed"), "FAILED");
   let kube;

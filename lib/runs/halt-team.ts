@@ -1,14 +1,14 @@
 import { db } from "@/lib/db";
 import { createLogger } from "@/lib/log";
-import { abortRun } from "./abort-run";
+import { abortRun, type AbortedBy } from "./abort-run";
 
 const log = createLogger("runs");
 
 /**
  * Halt-all: stops every pending run of a team. Queued runs are cancelled; running ones are
- * aborted and roll back what they changed. Returns how many runs were asked to stop.
+ * aborted and roll back what they changed; each run records who halted it. Returns how many runs were asked to stop.
  */
-export async function haltTeam(teamId: string): Promise<{ cancelled: number; aborting: number }> {
+export async function haltTeam(teamId: string, by?: Omit<AbortedBy, "via">): Promise<{ cancelled: number; aborting: number }> {
   const pending = await db.run.findMany({
     where: { teamId, state: { in: ["QUEUED", "RUNNING", "ROLLING_BACK"] } },
     select: { id: true },
@@ -16,7 +16,7 @@ export async function haltTeam(teamId: string): Promise<{ cancelled: number; abo
   let cancelled = 0;
   let aborting = 0;
   for (const { id } of pending) {
-    const state = await abortRun(teamId, id);
+    const state = await abortRun(teamId, id, by && { ...by, via: "halt" });
     if (state === "CANCELLED") cancelled++;
     else if (state === "RUNNING" || state === "ROLLING_BACK") aborting++;
   }

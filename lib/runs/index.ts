@@ -2,10 +2,12 @@
 // follow live. The worker side is in ./worker (startRunWorker).
 export { startRun } from "./start-run";
 export { planRun, runRequestSchema, type RunRequest } from "./plan-run";
-export { abortRun } from "./abort-run";
+export { abortRun, abortOf, abortedByOf, type AbortedBy } from "./abort-run";
 export { haltTeam } from "./halt-team";
 export { getRunDetail, type RunDetail } from "./get-run-detail";
-export { subscribeRunEvents, runEventSchema, runChannel, closeRunEvents, type RunEvent } from "./run-events";
+export { subscribeRunEvents, subscribeTeamRuns, readRunJournal, runEventSchema, runChannel, teamRunsChannel, closeRunEvents, type RunEvent, type TeamRunEvent } from "./run-events";
 export { runEventStream, type StreamEvent } from "./run-event-stream";
+export { runDurationMs, formatRunDuration } from "./run-duration";
+export { teamRunStream, type TeamStreamEvent } from "./team-run-stream";
 export { RUNS_QUEUE, closeRunQueue } from "./run-queue";
 export { PENDING_STATES, PERMANENT_STATES, isPermanent } from "./run-states";

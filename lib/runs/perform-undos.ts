@@ -30,7 +30,7 @@ export async function undoStep(kube: ActionKube, actionId: string, step: RunStep
       await run(kube, undo);
       const state = rollback || step.state !== "SUCCEEDED" ? "ROLLED_BACK" : step.state;
       await db.runStep.update({ where: { id: step.id }, data: { undoneAt: new Date(), state } });
-      publishRunEvents(step.runId, [{ type: "step", index: step.index, name: step.name, state, at: new Date().toISOString() }]);
+      publishRunEvents(step, [{ type: "step", index: step.index, name: step.name, state, at: new Date().toISOString(), undoDueAt: step.undoDueAt?.toISOString() ?? null, undone: true }]);
       return null;
     } catch (err) {
       error = describeKubeError(err);
@@ -38,6 +38,6 @@ export async function undoStep(kube: ActionKube, actionId: string, step: RunStep
     }
   }
   await db.runStep.update({ where: { id: step.id }, data: { state: "ROLLBACK_FAILED", error: `undo failed: ${error}` } });
-  publishRunEvents(step.runId, [{ type: "step", index: step.index, name: step.name, state: "ROLLBACK_FAILED", error, at: new Date().toISOString() }]);
+  publishRunEvents(step, [{ type: "step", index: step.index, name: step.name, state: "ROLLBACK_FAILED", error, at: new Date().toISOString() }]);
   return error;
 }

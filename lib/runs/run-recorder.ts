@@ -64,14 +64,14 @@ export class RunRecorder {
   log(message: string, data?: JsonObject, level: LogLevel = "info"): void {
     const at = now();
     this.logs.push({ at, level, message, data });
-    publishRunEvents(this.holder.runId, [{ type: "log", level, message, at: at.toISOString() }]);
+    publishRunEvents(this.holder, [{ type: "log", level, message, at: at.toISOString() }]);
   }
 
   progress(percent: number): void {
     const p = Math.max(0, Math.min(100, Math.round(percent)));
     if (p === this.progressValue) return;
     this.progressValue = p;
-    publishRunEvents(this.holder.runId, [{ type: "progress", progress: p, at: now().toISOString() }]);
+    publishRunEvents(this.holder, [{ type: "progress", progress: p, at: now().toISOString() }]);
   }
 
   /** Keeps a finished step for the next write (its event is the stepper's to publish). */
@@ -135,7 +135,7 @@ export class RunRecorder {
       WHERE "id" = ${runId} AND "workerId" = ${workerId} AND "attempt" = ${attempt}`;
     if (count === 0) throw new LostOwnershipError(runId);
     const event: RunEvent = { type: "state", state, error: error ?? null, at: at.toISOString() };
-    publishRunEvents(runId, [event]);
+    publishRunEvents(this.holder, [event]);
   }
 }
 

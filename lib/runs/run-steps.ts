@@ -78,7 +78,7 @@ export function createStepper(rec: RunRecorder, actionId: string, signal: AbortS
         const after = await withTimeout(fn, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal, name);
         await finish({ state: "SUCCEEDED", after: asJson(after ?? null) });
         end({ outcome: "succeeded" });
-        publishRunEvents(runId, [{ type: "step", index, name, state: "SUCCEEDED", at: new Date().toISOString() }]);
+        publishRunEvents(rec.holder, [{ type: "step", index, name, state: "SUCCEEDED", at: new Date().toISOString(), undoDueAt: undoDueAt?.toISOString() ?? null }]);
         return after;
       } catch (err) {
         const error = describeKubeError(err);
@@ -89,7 +89,7 @@ export function createStepper(rec: RunRecorder, actionId: string, signal: AbortS
         }
         await finish({ state: "FAILED", error });
         end({ outcome: "failed" });
-        publishRunEvents(runId, [{ type: "step", index, name, state: "FAILED", error, at: new Date().toISOString() }]);
+        publishRunEvents(rec.holder, [{ type: "step", index, name, state: "FAILED", error, at: new Date().toISOString() }]);
         throw err;
       }
     }

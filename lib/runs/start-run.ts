@@ -6,6 +6,7 @@ import { resolveRun, type RunRequest } from "./plan-run";
 import { runColumns } from "./run-columns";
 import { runsRequested } from "./run-metrics";
 import { enqueueRun } from "./run-queue";
+import { publishRunEvents } from "./run-events";
 
 const log = createLogger("runs");
 
@@ -99,6 +100,8 @@ export async function startRun(input: RunRequest): Promise<{ run: Run; plan: Pla
         throw err;
       }
     }
+    // Lists of the team's runs show the new one at once.
+    if (!run.dryRun) publishRunEvents({ runId: run.id, teamId: run.teamId }, [{ type: "state", state: "QUEUED", error: null, at: run.queuedAt.toISOString() }]);
     runsRequested.inc({ action: resolved.action.id, result: run.dryRun ? "dry-run" : "queued" });
     log.info({ runId: run.id, action: run.actionId, teamId: run.teamId, targets: resolved.plan.targets.length }, "run queued");
     return { run, plan: resolved.plan };

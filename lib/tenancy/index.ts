@@ -18,3 +18,4 @@ export { requireTeamAccess, withTeamAction, listUserTeamsOnce, type ActionResult
 export { withTeamRoute, apiError, type TeamRouteHandler } from "./with-team-route";
 export { sessionWriteRefusal } from "./cross-site";
 export { findNul, hasNul } from "./nul-bytes";
+export { stillAllowed } from "./recheck-access";

@@ -18,7 +18,7 @@ export interface Guide {
   done: Record<GuideStep, boolean>;
   /** The first step not done, or null when the experiment is complete. */
   current: GuideStep | null;
-  /** The team's latest pod-kill run, which the later steps link to. */
+  /** The team's latest pod-kill run that succeeded (step 1 is done once there is one), which the later steps link to. */
   runId: string | null;
   /** The team's first sandbox cluster, where the experiment happens; null when it has none. */
   clusterId: string | null;
@@ -35,7 +35,7 @@ function teamFacts(teamId: string) {
   return db.$queryRaw<{ clusterId: string | null; runId: string | null; shared: boolean }[]>`
     SELECT
       (SELECT "id" FROM "Cluster" WHERE "teamId" = ${teamId} AND "kind" = 'SANDBOX' ORDER BY "createdAt" LIMIT 1) AS "clusterId",
-      (SELECT "id" FROM "Run" WHERE "teamId" = ${teamId} AND "actionId" = 'pod-kill' AND NOT "dryRun" ORDER BY "queuedAt" DESC LIMIT 1) AS "runId",
+      (SELECT "id" FROM "Run" WHERE "teamId" = ${teamId} AND "actionId" = 'pod-kill' AND NOT "dryRun" AND "state" = 'SUCCEEDED' ORDER BY "queuedAt" DESC LIMIT 1) AS "runId",
       EXISTS (SELECT 1 FROM "ShareLink" WHERE "teamId" = ${teamId}) AS "shared"`;
 }
 

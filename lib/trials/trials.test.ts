@@ -293,6 +293,11 @@ describe("the guided first experiment", () => {
     const { loadGuide, updateGuide } = await import("./guide");
     expect(await loadGuide(trial.userId, team.id)).toMatchObject({ dismissed: false, current: "kill", runId: null });
 
+    // A pod kill still going (or one that failed) has killed nothing yet: step 1 waits for one that succeeded.
+    const going = await db.run.create({ data: { teamId: team.id, clusterId: trial.clusterId, actionId: "pod-kill", params: {}, state: "RUNNING" } });
+    expect(await loadGuide(trial.userId, team.id)).toMatchObject({ current: "kill", runId: null });
+    await db.run.update({ where: { id: going.id }, data: { state: "FAILED" } });
+    expect(await loadGuide(trial.userId, team.id)).toMatchObject({ current: "kill", runId: null });
     const run = await db.run.create({ data: { teamId: team.id, clusterId: trial.clusterId, actionId: "pod-kill", params: {}, state: "SUCCEEDED" } });
     expect(await loadGuide(trial.userId, team.id)).toMatchObject({ current: "watch", runId: run.id, done: { kill: true, watch: false } });
     await updateGuide(trial.userId, { tick: "watch" });

@@ -1,13 +1,13 @@
 import { db } from "@/lib/db";
 import { scoped, type TeamContext } from "@/lib/tenancy";
 
-/** The latest runs against a cluster, newest first (team-scoped). */
+/** The latest runs against a cluster, newest first (team-scoped; dry runs changed nothing there and are left out). */
 export function recentRuns(ctx: TeamContext, clusterId: string, take = 8) {
   return db.run.findMany({
-    where: { ...scoped(ctx), clusterId },
+    where: { ...scoped(ctx), clusterId, dryRun: false },
     orderBy: { queuedAt: "desc" },
     take,
-    select: { id: true, actionId: true, state: true, dryRun: true, queuedAt: true, finishedAt: true },
+    select: { id: true, actionId: true, state: true, queuedAt: true, finishedAt: true },
   });
 }
 

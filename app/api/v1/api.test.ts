@@ -102,6 +102,12 @@ describe("runs", () => {
     expect(res.body.plan.targets).toHaveLength(1);
     const audit = await db.auditEvent.findFirst({ where: { teamId: c.teamId, action: "run.dry_run", targetId: res.body.run.id } });
     expect(audit?.actorTokenId).not.toBeNull();
+    // It is kept (its id answers, with its plan) but it ran nothing: no run list shows it.
+    expect((await call(runRoute.GET, { slug, runId: res.body.run.id })).body.run).toMatchObject({ id: res.body.run.id, dryRun: true });
+    const listed = await call(runsRoute.GET, { slug }, { query: "limit=100" });
+    expect(listed.status).toBe(200);
+    expect(listed.body.runs.map((r: { id: string }) => r.id)).not.toContain(res.body.run.id);
+    expect(listed.body.runs.filter((r: { dryRun: boolean }) => r.dryRun)).toEqual([]);
   });
 
   it("lets a read token dry-run (the plan changes nothing) but not start a run", async () => {
@@ -136,6 +142,8 @@ describe("runs", () => {
   });
 
   it("starts, lists with filters, gets, and aborts a run; logs and 405 in JSON", async () => {
+    const earlier = await call(runsRoute.POST, { slug }, { method: "POST", body: { action: "pod-kill", cluster: c.clusterId, params: podKill } });
+    expect(earlier.status).toBe(201);
     const created = await call(runsRoute.POST, { slug }, { method: "POST", body: { action: "pod-kill", cluster: c.clusterId, params: podKill } });
     expect(created.status).toBe(201);
     const id = created.body.run.id as string;
@@ -162,6 +170,9 @@ describe("runs", () => {
     const aborted = await call(abortRoute.POST, { slug, runId: id }, { method: "POST" });
     expect(aborted).toMatchObject({ status: 200, body: { run: { id, state: "CANCELLED", finished: true } } });
     expect(await db.auditEvent.count({ where: { teamId: c.teamId, action: "run.abort_requested", targetId: id } })).toBe(1);
+    // The run says who stopped it.
+    expect(aborted.body.run.error).toMatch(/^cancelled before it started: aborted by /);
+    expect((await call(abortRoute.POST, { slug, runId: earlier.body.run.id }, { method: "POST" })).status).toBe(200);
   });
 });
 

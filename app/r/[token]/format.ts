@@ -24,13 +24,5 @@ export const stateLabel = (state: string): string => state.toLowerCase().replace
 /** A UTC time people can read: 2026-11-23 12:03:04 UTC. */
 export const utc = (d: Date): string => `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 
-/** A duration in the largest sensible unit: 850 ms, 12.4 s, 3 min 5 s. */
-export function duration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const min = Math.floor(ms / 60_000);
-  return `${min} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
 /** A parameter value as it was given: strings bare, everything else as JSON. */
 export const paramText = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));

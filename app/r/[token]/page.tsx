@@ -4,7 +4,9 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { getSharedRun, type SharedRun } from "@/lib/share";
 import { Badge, Card, Stat, Table, Td } from "@/app/_components/ui";
-import { duration, paramText, stateLabel, stateTone, utc } from "./format";
+import { RunDuration } from "@/app/_components/run-duration";
+import { formatRunDuration } from "@/lib/runs/run-duration";
+import { paramText, stateLabel, stateTone, utc } from "./format";
 import { Timeline } from "./timeline";
 
 export const dynamic = "force-dynamic";
@@ -37,7 +39,6 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function SharedRunPage({ params }: Props) {
   const run = await load((await params).token);
   if (!run) notFound();
-  const took = run.startedAt && run.finishedAt ? duration(run.finishedAt.getTime() - run.startedAt.getTime()) : "—";
   const params_ = run.params && typeof run.params === "object" && !Array.isArray(run.params) ? Object.entries(run.params) : [];
   const stepByTarget = new Map(run.steps.filter((s) => s.target).map((s) => [`${s.target!.kind}/${s.target!.namespace ?? ""}/${s.target!.name}`, s.state]));
 
@@ -67,7 +68,11 @@ export default async function SharedRunPage({ params }: Props) {
         <Stat label="Outcome" value={stateLabel(run.state)} />
         <Stat label="Objects affected" value={run.targets.length} />
         <Stat label="Steps" value={run.steps.length} />
-        <Stat label="Duration" value={took} hint={`Queued ${utc(run.queuedAt)}`} />
+        <Stat
+          label="Duration"
+          value={<RunDuration startedAt={run.startedAt?.toISOString() ?? null} finishedAt={run.finishedAt?.toISOString() ?? null} drawnAt={new Date().getTime()} />}
+          hint={`Queued ${utc(run.queuedAt)}`}
+        />
       </div>
 
       {run.error ? (
@@ -131,7 +136,7 @@ export default async function SharedRunPage({ params }: Props) {
                 <Td>
                   <Badge tone={stateTone(s.state)}>{stateLabel(s.state)}</Badge>
                 </Td>
-                <Td className="tabular-nums">{s.startedAt && s.finishedAt ? duration(s.finishedAt.getTime() - s.startedAt.getTime()) : "—"}</Td>
+                <Td className="tabular-nums">{s.startedAt && s.finishedAt ? formatRunDuration(s.finishedAt.getTime() - s.startedAt.getTime()) : "—"}</Td>
                 <Td className="text-red-700">{s.error ?? ""}</Td>
               </tr>
             ))}

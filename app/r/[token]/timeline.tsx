@@ -1,5 +1,6 @@
 import type { SharedRun } from "@/lib/share";
-import { duration, stateLabel, utc } from "./format";
+import { formatRunDuration, runDurationMs } from "@/lib/runs/run-duration";
+import { stateLabel, utc } from "./format";
 
 const BAR_COLOURS: Record<string, string> = {
   SUCCEEDED: "#10b981",
@@ -14,13 +15,14 @@ const BAR_COLOURS: Record<string, string> = {
  * axis (plain SVG), then the same events as a list that reads without the picture.
  */
 export function Timeline({ run }: { run: SharedRun }) {
+  // The axis is the run's duration (lib/runs/run-duration), the same figure as "Duration"
+  // above; times in the list count from the run's start too.
   const start = (run.startedAt ?? run.queuedAt).getTime();
-  const end = Math.max(
-    run.finishedAt?.getTime() ?? 0,
-    ...run.steps.map((s) => (s.finishedAt ?? s.startedAt)?.getTime() ?? 0),
-    start + 1,
-  );
-  const span = end - start;
+  const span = Math.max(1, runDurationMs(run) ?? Math.max(0, ...run.steps.map((s) => ((s.finishedAt ?? s.startedAt)?.getTime() ?? start) - start)));
+  const offset = (at: Date) => {
+    const ms = at.getTime() - start;
+    return `${ms < 0 ? "−" : "+"}${formatRunDuration(Math.abs(ms))}`;
+  };
   const steps = run.steps.filter((s) => s.startedAt);
   const rowH = 22;
   const width = 600;
@@ -39,7 +41,7 @@ export function Timeline({ run }: { run: SharedRun }) {
       {steps.length > 0 ? (
         <svg
           role="img"
-          aria-label={`Steps over ${duration(span)}`}
+          aria-label={`Steps over ${formatRunDuration(span)}`}
           viewBox={`0 0 ${width} ${steps.length * rowH + 20}`}
           className="w-full"
         >
@@ -65,7 +67,7 @@ export function Timeline({ run }: { run: SharedRun }) {
             0
           </text>
           <text x={width} y={steps.length * rowH + 17} fontSize={11} fill="#64748b" textAnchor="end">
-            {duration(span)}
+            {formatRunDuration(span)}
           </text>
         </svg>
       ) : null}
@@ -73,7 +75,7 @@ export function Timeline({ run }: { run: SharedRun }) {
         {events.map((e, i) => (
           <li key={i} className="flex gap-3">
             <span className="w-20 shrink-0 text-right tabular-nums text-slate-500">
-              +{duration(e.at.getTime() - run.queuedAt.getTime())}
+              {offset(e.at)}
             </span>
             <span className="text-slate-800" title={utc(e.at)}>
               {e.what}

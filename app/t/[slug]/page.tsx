@@ -2,6 +2,7 @@ import { db } from "@/lib/db";
 import { requireTeamAccess, scoped } from "@/lib/tenancy";
 import { ROLE_LABELS } from "@/lib/rbac/permissions";
 import { ButtonLink, Card, EmptyState, PageHeader, Stat } from "@/app/_components/ui";
+import { FollowRunChanges } from "./runs/follow-run-changes";
 
 export const metadata = { title: "Overview" };
 
@@ -10,12 +11,13 @@ export default async function OverviewPage({ params }: { params: Promise<{ slug:
   const [members, clusters, runs, activeRuns] = await Promise.all([
     db.membership.count({ where: scoped(ctx) }),
     db.cluster.count({ where: scoped(ctx) }),
-    db.run.count({ where: scoped(ctx) }),
+    db.run.count({ where: { ...scoped(ctx), dryRun: false } }),
     db.run.count({ where: { ...scoped(ctx), state: { in: ["QUEUED", "RUNNING", "ROLLING_BACK"] } } }),
   ]);
   const base = `/t/${ctx.team.slug}`;
   return (
     <>
+      <FollowRunChanges slug={ctx.team.slug} since={new Date().toISOString()} />
       <PageHeader
         title={ctx.team.name}
         description={`You are ${ROLE_LABELS[ctx.role].toLowerCase()} of this team.`}

@@ -1,9 +1,10 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { useTransition } from "react";
+import { usePathname, useRouter } from "next/navigation";
+import { useEffect, useRef, useTransition } from "react";
 import type { Guide, GuideStep } from "@/lib/trials/guide";
+import { FollowRunChanges } from "../runs/follow-run-changes";
 import { updateGuideAction } from "./actions";
 
 interface StepView {
@@ -64,13 +65,26 @@ function useGuideChange(slug: string) {
   return { pending, change };
 }
 
-/** The guided first experiment: four steps, the current one open; hide it at any time. */
-export function GuideCard({ slug, clusterId, guide }: { slug: string; clusterId: string; guide: Guide }) {
+/**
+ * The guided first experiment: four steps, the current one open; hide it at any time. It
+ * follows the team's runs until the pod kill succeeded (it sits in the layout, which a
+ * navigation does not redraw), and "Open the result" ticks itself on the result's page.
+ */
+export function GuideCard({ slug, clusterId, guide, drawnAt }: { slug: string; clusterId: string; guide: Guide; drawnAt: string }) {
   const { pending, change } = useGuideChange(slug);
+  const pathname = usePathname();
+  const resultPage = guide.runId ? `/t/${slug}/runs/${guide.runId}` : null;
+  const asked = useRef(false);
+  useEffect(() => {
+    if (guide.done.result || !resultPage || pathname !== resultPage || asked.current) return;
+    asked.current = true;
+    change({ tick: "result" });
+  }, [guide.done.result, resultPage, pathname, change]);
   const list = steps(slug, clusterId, guide.runId);
   const doneCount = list.filter((s) => guide.done[s.id]).length;
   return (
     <section aria-label="First experiment" className="rounded-lg border border-brand-100 bg-white p-4 shadow-sm">
+      {guide.done.kill ? null : <FollowRunChanges slug={slug} since={drawnAt} />}
       <div className="flex items-start justify-between gap-4">
         <div>
           <h2 className="font-semibold">{guide.current ? "Your first experiment" : "First experiment done"}</h2>

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { auditActor, recordAudit } from "@/lib/audit";
-import { abortRun, haltTeam } from "@/lib/runs";
+import { abortedByOf, abortRun, haltTeam } from "@/lib/runs";
 import { withTeamAction, type ActionResult } from "@/lib/tenancy";
 import { STATE_LABELS } from "./run-format";
 
@@ -15,7 +15,7 @@ export async function haltAllRuns(_prev: ActionResult | null, form: FormData): P
   const parsed = haltSchema.safeParse({ slug: form.get("slug") });
   if (!parsed.success) return { ok: false, error: "Reload the page and try again." };
   return withTeamAction(parsed.data.slug, "runs:abort", async (ctx) => {
-    const { cancelled, aborting } = await haltTeam(ctx.team.id);
+    const { cancelled, aborting } = await haltTeam(ctx.team.id, abortedByOf(ctx, "halt"));
     await recordAudit({
       action: "runs.halted",
       ...auditActor(ctx),
@@ -34,7 +34,7 @@ export async function abortRunAction(_prev: ActionResult | null, form: FormData)
   const parsed = abortSchema.safeParse({ slug: form.get("slug"), runId: form.get("runId") });
   if (!parsed.success) return { ok: false, error: "Reload the page and try again." };
   return withTeamAction(parsed.data.slug, "runs:abort", async (ctx) => {
-    const state = await abortRun(ctx.team.id, parsed.data.runId);
+    const state = await abortRun(ctx.team.id, parsed.data.runId, abortedByOf(ctx));
     if (state === null) return { ok: false, error: "This run no longer exists." };
     await recordAudit({
       action: "run.abort_requested",

@@ -7,7 +7,9 @@ import { Badge, ButtonLink, EmptyState, PageHeader, Table, Td, buttonClass } fro
 import { haltAllRuns } from "./actions";
 import { ConfirmButton } from "./confirm-button";
 import { filterQuery, filterWhere, PAGE_SIZE, parseRunFilters } from "./filters";
-import { formatDuration, formatTime, STATE_LABELS, STATE_TONES } from "./run-format";
+import { RunDuration } from "@/app/_components/run-duration";
+import { FollowRunChanges } from "./follow-run-changes";
+import { formatTime, STATE_LABELS, STATE_TONES } from "./run-format";
 
 export const metadata = { title: "Executed" };
 
@@ -19,7 +21,9 @@ export default async function RunsPage({ params, searchParams }: { params: Promi
   const ctx = await requireTeamAccess((await params).slug, "runs:read");
   const filters = parseRunFilters(await searchParams);
   const base = `/t/${ctx.team.slug}`;
-  const where = { ...filterWhere(filters), ...scoped(ctx) };
+  // A dry run changed nothing in a cluster: it is not a run of it, so no list shows it (its
+  // page, from the CLI's or the API's answer, still does).
+  const where = { ...filterWhere(filters), dryRun: false, ...scoped(ctx) };
   const [runs, total, pending, clusters, members] = await Promise.all([
     db.run.findMany({
       where,
@@ -30,7 +34,6 @@ export default async function RunsPage({ params, searchParams }: { params: Promi
         id: true,
         actionId: true,
         state: true,
-        dryRun: true,
         progress: true,
         queuedAt: true,
         startedAt: true,
@@ -51,9 +54,11 @@ export default async function RunsPage({ params, searchParams }: { params: Promi
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const filtered = filterQuery(filters, 1) !== "";
   const canAbort = roleAllows(ctx.role, "runs:abort");
+  const drawnAt = new Date().getTime();
 
   return (
     <>
+      <FollowRunChanges slug={ctx.team.slug} since={new Date(drawnAt).toISOString()} />
       <PageHeader
         title="Executed"
         description={`Every run of this team, newest first. ${pending} in progress.`}
@@ -155,7 +160,6 @@ export default async function RunsPage({ params, searchParams }: { params: Promi
                   <Link href={`${base}/runs/${r.id}`} className="text-brand-700 hover:underline">
                     {titleOf(r.actionId)}
                   </Link>
-                  {r.dryRun ? <span className="ml-2 text-xs text-slate-500">dry run</span> : null}
                 </Td>
                 <Td>{r.cluster.name}</Td>
                 <Td>
@@ -164,7 +168,9 @@ export default async function RunsPage({ params, searchParams }: { params: Promi
                 </Td>
                 <Td>{r.createdBy?.name ?? (r.scheduleId ? "schedule" : r.apiTokenId ? "API token" : "—")}</Td>
                 <Td className="whitespace-nowrap">{formatTime(r.queuedAt)}</Td>
-                <Td className="whitespace-nowrap">{formatDuration(r.startedAt, r.finishedAt)}</Td>
+                <Td className="whitespace-nowrap">
+                  <RunDuration startedAt={r.startedAt?.toISOString() ?? null} finishedAt={r.finishedAt?.toISOString() ?? null} drawnAt={drawnAt} />
+                </Td>
               </tr>
             ))}
           </Table>

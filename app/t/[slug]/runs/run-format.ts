@@ -28,14 +28,3 @@ export function formatTime(d: Date | string | null | undefined): string {
   if (!d) return "—";
   return `${new Date(d).toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
-
-/** "1.2 s", "3 min 4 s": how long from start to end (or to now while it runs). */
-export function formatDuration(from: Date | null, to: Date | null): string {
-  if (!from) return "—";
-  const ms = (to ?? new Date()).getTime() - from.getTime();
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  return m < 60 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
-}

@@ -5,6 +5,7 @@ import { ChartLegend, NodeChart, PHASE_COLORS, StackedBar, UsageBar } from "./_v
 import { Freshness } from "./_views/freshness";
 import { openView, type ViewProps } from "./_views/load";
 import { ViewProblem } from "./_views/view-problem";
+import { FollowRunChanges } from "../../runs/follow-run-changes";
 
 export const metadata = { title: "Cluster overview" };
 
@@ -16,6 +17,7 @@ export default async function ClusterOverviewPage(props: ViewProps) {
   const [summary, usage, runs] = await Promise.all([clusterSummary(cluster, force), nodeUsage(cluster, force), recentRuns(ctx, cluster.id)]);
   const runList = (
     <Card title="Recent runs against this cluster">
+      <FollowRunChanges slug={ctx.team.slug} since={new Date().toISOString()} />
       {runs.length === 0 ? (
         <p className="text-sm text-slate-600">No runs yet. Runs started against this cluster appear here.</p>
       ) : (
@@ -26,7 +28,6 @@ export default async function ClusterOverviewPage(props: ViewProps) {
                 <Link href={`/t/${ctx.team.slug}/runs/${r.id}`} className="text-brand-700 hover:underline">
                   {r.actionId}
                 </Link>
-                {r.dryRun ? <span className="ml-2 text-xs text-slate-500">dry run</span> : null}
               </Td>
               <Td>
                 <Badge>{r.state.toLowerCase().replace("_", " ")}</Badge>

@@ -12,6 +12,9 @@ export interface LiveStep {
   state: string;
   error: string | null;
   at: string | null;
+  /** When the step's timed undo (uncordon, restore replicas) is due; null for none. */
+  undoDueAt: string | null;
+  undone: boolean;
 }
 
 export interface LiveLog {
@@ -34,11 +37,34 @@ const LOG_TONE: Record<string, string> = { warn: "text-amber-300", error: "text-
 type Incoming =
   | { type: "state"; state: string; error?: string | null }
   | { type: "progress"; progress: number }
-  | { type: "step"; index: number; name: string; state: string; error?: string | null; at: string }
+  | { type: "step"; index: number; name: string; state: string; error?: string | null; at: string; undoDueAt?: string | null; undone?: boolean }
   | { type: "log"; id?: string; level: string; message: string; at: string };
 
 const logKey = (l: { at: string; message: string }) => `${l.at}|${l.message}`;
 const clock = (at: string | null) => (at ? new Date(at).toISOString().slice(11, 19) : "");
+
+/** "42 s", "12 min 05 s", "1 h 02 min 09 s": time left before a restore. */
+function timeLeft(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  if (h > 0) return `${h} h ${pad(m)} min ${pad(s % 60)} s`;
+  if (m > 0) return `${m} min ${pad(s % 60)} s`;
+  return `${s} s`;
+}
+
+/** The next timed restore of a running run: the earliest undo still due, with when its wait began. */
+function nextRestore(state: string, steps: LiveStep[]): { at: number; from: number } | null {
+  if (state !== "RUNNING") return null;
+  let next: { at: number; from: number } | null = null;
+  for (const s of steps) {
+    if (!s.undoDueAt || s.undone || s.state !== "SUCCEEDED") continue;
+    const at = Date.parse(s.undoDueAt);
+    if (!next || at < next.at) next = { at, from: s.at ? Date.parse(s.at) : at };
+  }
+  return next;
+}
 
 /**
  * The live half of the run page: state, progress, the timeline of steps and the log, kept up
@@ -48,8 +74,11 @@ const clock = (at: string | null) => (at ? new Date(at).toISOString().slice(11, 
 export function LiveRun({
   eventsUrl,
   initial,
+  stoppedBy = null,
 }: {
   eventsUrl: string;
+  /** Who stopped the run and how ("Aborted by Ada Lovelace."), so an abort never reads like an automatic rollback. */
+  stoppedBy?: string | null;
   initial: { state: RunState; error: string | null; progress: number; steps: LiveStep[]; logs: LiveLog[]; lastLogId: string | null };
 }) {
   const router = useRouter();
@@ -59,6 +88,7 @@ export function LiveRun({
   const [steps, setSteps] = useState<LiveStep[]>(initial.steps);
   const [logs, setLogs] = useState<LiveLog[]>(initial.logs);
   const [live, setLive] = useState(false);
+  const [now, setNow] = useState<number | null>(null);
   const logEnd = useRef<HTMLLIElement>(null);
 
   useEffect(() => {
@@ -84,8 +114,17 @@ export function LiveRun({
         setProgress(e.progress);
       } else if (e.type === "step") {
         setSteps((all) => {
+          const known = all.find((s) => s.index === e.index);
           const next = all.filter((s) => s.index !== e.index);
-          next.push({ index: e.index, name: e.name, state: e.state, error: e.error ?? null, at: e.at });
+          next.push({
+            index: e.index,
+            name: e.name,
+            state: e.state,
+            error: e.error ?? null,
+            at: e.at,
+            undoDueAt: e.undoDueAt ?? known?.undoDueAt ?? null,
+            undone: e.undone ?? known?.undone ?? false,
+          });
           return next.sort((a, b) => a.index - b.index);
         });
       } else if (e.type === "state") {
@@ -106,8 +145,23 @@ export function LiveRun({
     logEnd.current?.scrollIntoView({ block: "nearest" });
   }, [logs.length]);
 
+  const restore = nextRestore(state, steps);
+  const waiting = restore !== null;
+  // A run waiting for its restore has done its part (100 %) but is not over: count down instead.
+  useEffect(() => {
+    if (!waiting) return;
+    const tick = () => setNow(Date.now());
+    const first = setTimeout(tick, 0);
+    const t = setInterval(tick, 1000);
+    return () => {
+      clearTimeout(first);
+      clearInterval(t);
+    };
+  }, [waiting]);
+
   const runState = state as RunState;
-  const shown = PERMANENT.has(state) && state === "SUCCEEDED" ? 100 : progress;
+  const waited = restore && now !== null ? Math.round(Math.min(1, Math.max(0, (now - restore.from) / Math.max(1, restore.at - restore.from))) * 100) : null;
+  const shown = PERMANENT.has(state) && state === "SUCCEEDED" ? 100 : (waited ?? progress);
   return (
     <div className="space-y-4">
       <Card>
@@ -119,11 +173,18 @@ export function LiveRun({
             </span>
             {live ? <span className="text-xs text-emerald-700">● live</span> : null}
           </div>
-          <span className="text-sm text-slate-600">{shown}%</span>
+          {restore ? (
+            <span className="text-sm text-slate-600" data-testid="restore-countdown">
+              Restores in {now === null ? "…" : timeLeft(restore.at - now)}{" "}
+              <span className="text-xs text-slate-500">(at {clock(new Date(restore.at).toISOString())} UTC)</span>
+            </span>
+          ) : (
+            <span className="text-sm text-slate-600">{shown}%</span>
+          )}
         </div>
         <div
           role="progressbar"
-          aria-label="Run progress"
+          aria-label={restore ? "Time until the restore" : "Run progress"}
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={shown}
@@ -131,7 +192,13 @@ export function LiveRun({
         >
           <div className="h-full rounded-full bg-brand-600 transition-all" style={{ width: `${shown}%` }} />
         </div>
-        {error ? <p className="mt-3 text-sm text-red-700">{error}</p> : null}
+        {stoppedBy ? (
+          <p className="mt-3 text-sm font-medium text-slate-800" data-testid="run-stopped-by">
+            {stoppedBy}
+          </p>
+        ) : null}
+        {/* After an abort the error only says when it came; it is no fault of the run. */}
+        {error ? <p className={`mt-3 text-sm ${stoppedBy ? "text-slate-600" : "text-red-700"}`}>{error}</p> : null}
       </Card>
 
       <Card title="Steps">

@@ -1,15 +1,17 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getAction, type Plan } from "@/lib/actions";
-import { db } from "@/lib/db";
+import type { ReactNode } from "react";
+import { db, type RunState } from "@/lib/db";
 import { roleAllows } from "@/lib/rbac/permissions";
-import { getRunDetail, isPermanent } from "@/lib/runs";
+import { abortOf, getRunDetail, isPermanent, type AbortedBy } from "@/lib/runs";
+import { RunDuration } from "@/app/_components/run-duration";
 import { requireTeamAccess, scoped } from "@/lib/tenancy";
 import { Card, PageHeader } from "@/app/_components/ui";
 import { PlanView } from "../../run/plan-view";
 import { abortRunAction } from "../actions";
 import { ConfirmButton } from "../confirm-button";
-import { formatDuration, formatTime } from "../run-format";
+import { formatTime } from "../run-format";
 import { readClusterNow } from "./cluster-now";
 import { LiveRun } from "./live-run";
 import { ObjectsAffected } from "./objects-affected";
@@ -29,9 +31,10 @@ export default async function RunDetailPage({ params }: { params: Params }) {
   const base = `/t/${ctx.team.slug}`;
   const action = getAction(run.actionId);
   const plan = asPlan(run.plan);
-  const [who, clusterRow] = await Promise.all([
+  const [who, clusterRow, abort] = await Promise.all([
     run.createdById ? db.user.findFirst({ where: { id: run.createdById }, select: { name: true } }) : null,
     db.cluster.findFirst({ where: { ...scoped(ctx), id: run.clusterId }, select: { id: true, kind: true, sandboxClusterId: true, updatedAt: true, kubeconfigCiphertext: true } }),
+    run.abortRequestedAt ? abortOf(ctx.team.id, run.id) : null,
   ]);
   const targetsHit = run.steps.some((s) => s.target !== null);
   const now = plan && clusterRow && !run.dryRun && targetsHit
@@ -69,12 +72,21 @@ export default async function RunDetailPage({ params }: { params: Params }) {
           <LiveRun
             key={`${run.state}:${lastLog?.id ?? ""}:${run.steps.length}`}
             eventsUrl={`/api/v1/t/${ctx.team.slug}/runs/${run.id}/events`}
+            stoppedBy={stoppedText(run.state, abort)}
             initial={{
               state: run.state,
               error: run.error,
               progress: run.progress,
               lastLogId: lastLog ? lastLog.id.toString() : null,
-              steps: run.steps.map((s) => ({ index: s.index, name: s.name, state: s.state, error: s.error, at: (s.finishedAt ?? s.startedAt)?.toISOString() ?? null })),
+              steps: run.steps.map((s) => ({
+                index: s.index,
+                name: s.name,
+                state: s.state,
+                error: s.error,
+                at: (s.finishedAt ?? s.startedAt)?.toISOString() ?? null,
+                undoDueAt: s.undoDueAt?.toISOString() ?? null,
+                undone: s.undoneAt !== null,
+              })),
               logs: run.logs.map((l) => ({ key: `${l.at.toISOString()}|${l.message}`, level: l.level, message: l.message, at: l.at.toISOString() })),
             }}
           />
@@ -97,7 +109,10 @@ export default async function RunDetailPage({ params }: { params: Params }) {
               <Detail label="Queued" value={formatTime(run.queuedAt)} />
               <Detail label="Started" value={formatTime(run.startedAt)} />
               <Detail label="Finished" value={formatTime(run.finishedAt)} />
-              <Detail label="Took" value={formatDuration(run.startedAt, run.finishedAt)} />
+              <Detail
+                label="Took"
+                value={<RunDuration startedAt={run.startedAt?.toISOString() ?? null} finishedAt={run.finishedAt?.toISOString() ?? null} drawnAt={new Date().getTime()} />}
+              />
               <Detail label="Attempt" value={String(run.attempt)} />
               <Detail label="Run id" value={run.id} mono />
             </dl>
@@ -112,7 +127,18 @@ export default async function RunDetailPage({ params }: { params: Params }) {
   );
 }
 
-function Detail({ label, value, mono = false }: { label: string; value: string; mono?: boolean }) {
+// Who stopped the run, in words; an automatic rollback has no one (its error says why).
+function stoppedText(state: RunState, abort: AbortedBy | null): string | null {
+  if (!abort) return null;
+  const who = abort.via === "halt" ? `Halted by ${abort.name} with “Halt all runs”` : `Aborted by ${abort.name}`;
+  if (state === "CANCELLED") return `${who} before it started.`;
+  if (state === "ROLLBACK_FAILED") return `${who}; putting back what it changed failed.`;
+  if (state === "ROLLED_BACK") return `${who}; what it had changed was put back.`;
+  if (state === "FAILED") return `${who}; it had changed nothing lasting.`;
+  return `${who}; it is stopping and putting back what it changed.`;
+}
+
+function Detail({ label, value, mono = false }: { label: string; value: ReactNode; mono?: boolean }) {
   return (
     <div>
       <dt className="text-xs text-slate-500">{label}</dt>
