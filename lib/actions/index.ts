@@ -2,7 +2,7 @@
 // rules. Runs (lib/runs) drive them; pages read the catalog and JSON Schemas from here.
 export { listActions, getAction, describeAction, describeCatalog, type ActionSummary } from "./catalog";
 export { checkSafety, checkPermissions, needsConfirmation, protectedNamespaces, ALWAYS_PROTECTED, type SafetySettings } from "./safety";
-export { seededRandom, targetKey } from "./select";
+export { planIdOf, seededRandom, targetKey } from "./select";
 export { RunRefusedError, RunAbortedError, ActionFailedError, type RefusalCode } from "./errors";
 export { undoSchema, performUndo, type Undo } from "./undo";
 export { describeKubeError, statusOf } from "./kube-errors";

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { RunRefusedError } from "./errors";
 import { buildMatrix } from "./ping-matrix";
@@ -36,9 +35,8 @@ export const pingTest = defineAction({
     if (nodes.length < 2 && p.hosts.length === 0) {
       throw new RunRefusedError("empty-selection", "A ping test needs two nodes, or one node and a host");
     }
-    const id = randomBytes(4).toString("hex");
     const names = nodes.map((n) => n.metadata?.name ?? "");
-    const probes: Target[] = names.map((_, i) => ({ kind: "Pod", namespace: p.namespace, name: `pystol-probe-${id}-${i}` }));
+    const probes: Target[] = names.map((_, i) => ({ kind: "Pod", namespace: p.namespace, name: `pystol-probe-${ctx.planId}-${i}` }));
     const hosts: Target[] = p.hosts.map((h) => ({ kind: "Host", name: h }));
     return {
       targets: [...probes, ...hosts],

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
 import { RunRefusedError } from "./errors";
 import type { ActionKube, Target } from "./types";
@@ -76,6 +76,15 @@ export function seededRandom(seed: string): () => number {
     c = (c + r) | 0;
     return (r >>> 0) / 4294967296;
   };
+}
+
+/**
+ * The plan id of a seeded plan (10 hex digits from the seed, apart from its random choices),
+ * or a fresh random one for a plan without a seed (a one-off run from the API).
+ */
+export function planIdOf(seed?: string): string {
+  if (!seed) return randomBytes(5).toString("hex");
+  return createHash("sha256").update(`plan-id:${seed}`).digest("hex").slice(0, 10);
 }
 
 /** Nodes named, or matching a label selector; refuses an unknown name or an empty match. */

@@ -38,7 +38,7 @@ export interface StepOptions {
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
 /** What execute() may do: every cluster change goes through step(), which records it. */
-export interface ActionContext extends PlanContext {
+export interface ActionContext extends Omit<PlanContext, "planId"> {
   runId: string;
   /** Aborted when the run must stop (abort, halt-all, lost ownership). */
   signal: AbortSignal;
@@ -63,6 +63,12 @@ export interface PlanContext {
   protectedNamespaces: ReadonlySet<string>;
   /** Where random choices come from; seeded so that a run repeats its dry run's choice. */
   random?: () => number;
+  /**
+   * A short id of this plan for the names of objects the run creates (a Job, probe pods).
+   * Derived from the plan seed: the run, re-planned from the dry run the person confirmed,
+   * names exactly the objects that dry run showed; another plan names other objects.
+   */
+  planId: string;
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   describeKubeError,
   getAction,
   needsConfirmation,
+  planIdOf,
   protectedNamespaces,
   RunRefusedError,
   seededRandom,
@@ -102,7 +103,8 @@ export async function resolveRun(input: RunRequest): Promise<ResolvedRun> {
   try {
     const kube = await kubeForCluster(clusterRow);
     const random = request.planSeed ? seededRandom(request.planSeed) : undefined;
-    plan = await action.plan({ kube, protectedNamespaces: protectedNamespaces(team), random }, parsed.data);
+    const planId = planIdOf(request.planSeed);
+    plan = await action.plan({ kube, protectedNamespaces: protectedNamespaces(team), random, planId }, parsed.data);
   } catch (err) {
     if (err instanceof RunRefusedError) throw err;
     const status = statusOf(err);
