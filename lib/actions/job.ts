@@ -9,7 +9,13 @@ import { defineAction, type ActionKube } from "./types";
 const params = z
   .object({
     namespace: namespaceParam.default("default"),
-    image: z.string().min(1).max(500).regex(/^[^\s]+$/, "an image reference without spaces").describe("Container image"),
+    image: z
+      .string()
+      .min(1)
+      .max(500)
+      .regex(/^[^\s]+$/, "Use an image reference without spaces, such as busybox:1.36.")
+      .describe("Container image")
+      .meta({ examples: ["busybox:1.36"] }),
     command: z.array(z.string().max(10_000)).min(1).max(100).describe("Command"),
     args: z.array(z.string().max(10_000)).max(100).default([]).describe("Arguments"),
     timeoutSeconds: z.number().int().min(1).max(24 * 3600).default(300).describe("Timeout (seconds)"),

@@ -19,7 +19,7 @@ const params = z
   .strict()
   .superRefine((p, ctx) => {
     if (p.count !== undefined && p.percentage !== undefined) {
-      ctx.addIssue({ code: "custom", message: "give a count or a percentage, not both", path: ["percentage"] });
+      ctx.addIssue({ code: "custom", message: "Give a count or a percentage, not both.", path: ["percentage"] });
     }
   });
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   checkPermissions,
   checkSafety,
+  describeAction,
   describeKubeError,
   getAction,
   needsConfirmation,
@@ -15,6 +16,7 @@ import {
   type Plan,
 } from "@/lib/actions";
 import { db, type Cluster, type Team } from "@/lib/db";
+import { describeIssues } from "@/lib/validation";
 import type { ClusterConnection } from "@/lib/clusters";
 import { kubeForCluster } from "./cluster-client";
 
@@ -80,8 +82,10 @@ async function clusterWithTeam(teamId: string, clusterId: string): Promise<Pick<
   };
 }
 
-function describeIssues(err: z.ZodError): string {
-  return err.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
+// The names people know the parameters by (the form's labels), for refusals of bad params.
+function paramLabels(action: ActionDefinition): Record<string, string> {
+  const props = (describeAction(action).paramsSchema.properties ?? {}) as Record<string, { description?: string }>;
+  return Object.fromEntries(Object.entries(props).map(([k, v]) => [k, v.description ?? k]));
 }
 
 /**
@@ -94,7 +98,7 @@ export async function resolveRun(input: RunRequest): Promise<ResolvedRun> {
   const action = getAction(request.actionId);
   if (!action) throw new RunRefusedError("unknown-action", `No action ${request.actionId}`);
   const parsed = action.params.safeParse(request.params ?? {});
-  if (!parsed.success) throw new RunRefusedError("invalid-params", describeIssues(parsed.error), { issues: parsed.error.issues });
+  if (!parsed.success) throw new RunRefusedError("invalid-params", describeIssues(parsed.error.issues, paramLabels(action)), { issues: parsed.error.issues });
   const found = await clusterWithTeam(request.teamId, request.clusterId);
   if (!found) throw new RunRefusedError("not-found", "No such cluster in this team");
   const { cluster: clusterRow, team } = found;

@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { requestMeta } from "@/lib/audit";
 import { AccountExistsError, getSessionUser, signUpSchema } from "@/lib/auth";
 import { convertTrial, ConvertTrialError } from "@/lib/trials";
+import { fieldErrorsOf } from "@/lib/validation";
 
 export type KeepTrialState = {
   error?: string;
@@ -19,7 +20,7 @@ export async function keepTrialAction(_prev: KeepTrialState | null, form: FormDa
   const user = await getSessionUser();
   if (!user) return { error: "Your trial session has ended. Start a new trial or create an account.", values };
   const parsed = signUpSchema.safeParse(raw);
-  if (!parsed.success) return { fieldErrors: parsed.error.flatten().fieldErrors, values };
+  if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error), values };
   let slug: string | null;
   try {
     slug = (await convertTrial(user.id, parsed.data, await requestMeta())).teamSlug;

@@ -7,7 +7,8 @@ import { describeAction, getAction, RunRefusedError, targetKey, type Plan } from
 import { auditActor, recordAudit } from "@/lib/audit";
 import { planRun, startRun } from "@/lib/runs";
 import { withTeamAction, type ActionResult, type TeamContext } from "@/lib/tenancy";
-import { FIELD_PREFIX, fieldsFromSchema, issuesByField, paramsFromForm } from "@/app/_components/schema-fields";
+import { fieldErrorsOf } from "@/lib/validation";
+import { FIELD_PREFIX, fieldsFromSchema, paramsFromForm } from "@/app/_components/schema-fields";
 
 /** What the Run page shows after "Plan": exactly what the run would hit. */
 export interface PlanView {
@@ -25,8 +26,8 @@ export type RunFormState = (ActionResult<PlanView> & { refused?: string }) | nul
 const formSchema = z.object({
   slug: z.string().max(64),
   intent: z.enum(["plan", "start"]),
-  clusterId: z.string().min(1, "Choose a cluster").max(64),
-  actionId: z.string().min(1, "Choose an action").max(64),
+  clusterId: z.string().min(1, "Choose a cluster.").max(64),
+  actionId: z.string().min(1, "Choose an action.").max(64),
   confirm: z.string().trim().max(100).optional(),
   planSeed: z.string().min(8).max(100).optional(),
   expectedTargets: z.string().max(1_000_000).optional(),
@@ -72,14 +73,14 @@ export async function planOrStartRun(_prev: RunFormState, form: FormData): Promi
   const read = paramsFromForm(fields, form);
   const values = { ...own, ...prefixed(read.raw) };
   if (!parsed.success || !action) {
-    const fieldErrors = parsed.success ? { actionId: ["No such action"] } : parsed.error.flatten().fieldErrors;
+    const fieldErrors = parsed.success ? { actionId: ["Choose an action from the list."] } : fieldErrorsOf(parsed.error);
     return { ok: false, error: "Check the highlighted fields.", fieldErrors, values };
   }
   const checked = Object.keys(read.fieldErrors).length === 0 ? action.params.safeParse(read.params) : undefined;
   if (!checked?.success) {
-    const byField = checked ? issuesByField(checked.error.issues) : read.fieldErrors;
+    const byField = checked ? fieldErrorsOf(checked.error) : read.fieldErrors;
     const { "": whole, ...perField } = byField;
-    return { ok: false, error: whole?.join("; ") ?? "Check the highlighted parameters.", fieldErrors: prefixed(perField), values };
+    return { ok: false, error: whole?.join(" ") ?? "Check the highlighted parameters.", fieldErrors: prefixed(perField), values };
   }
   const { slug, intent, clusterId, confirm, planSeed } = parsed.data;
   const expectedTargets = parseExpected(parsed.data.expectedTargets);

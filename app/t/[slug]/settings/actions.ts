@@ -5,6 +5,7 @@ import { z } from "zod";
 import { withTeamAction, type ActionResult } from "@/lib/tenancy";
 import { renameTeam } from "@/lib/teams/rename-team";
 import { teamNameSchema } from "@/lib/teams/schemas";
+import { fieldErrorsOf } from "@/lib/validation";
 
 const renameSchema = z.object({ slug: z.string().max(64), name: teamNameSchema });
 
@@ -17,7 +18,7 @@ export async function renameTeamAction(_prev: ActionResult | null, form: FormDat
     return {
       ok: false,
       error: "Check the highlighted field.",
-      fieldErrors: parsed.error.flatten().fieldErrors,
+      fieldErrors: fieldErrorsOf(parsed.error),
       values,
     };
   }
