@@ -37,7 +37,7 @@ test("plan a pod kill, see the exact pod, run it, watch the log and see the depl
   await page.getByLabel("Label selector").fill("app=shipping");
   await page.getByLabel("Pods to kill per round").fill("0");
   await page.getByRole("button", { name: "Plan" }).click();
-  await expect(page.getByText("Too small: expected number to be >=1")).toBeVisible();
+  await expect(page.getByText("Enter a number of at least 1.")).toBeVisible();
   await expect(page.getByLabel("Pods to kill per round")).toHaveValue("0");
   await expect(page.getByLabel("Label selector")).toHaveValue("app=shipping");
   await expect(page.getByRole("button", { name: "Start run" })).toBeDisabled();

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
 import { RunRefusedError } from "./errors";
+import { refuseEmptyNodeSelection, selectorRefusal } from "./explain-selection";
 import type { ActionKube, Target } from "./types";
 
 /** Pods that are alive: not finished and not already on their way out. */
@@ -18,11 +19,12 @@ const METADATA_LIST = "application/json;as=PartialObjectMetadataList;g=meta.k8s.
 
 /** Live pods of a namespace matching a label selector (their metadata), in name order. */
 export async function listLivePods(kube: ActionKube, namespace: string, labelSelector: string): Promise<Array<Pick<V1Pod, "metadata" | "status">>> {
-  const list = await kube.raw.getJson<{ items: Array<Pick<V1Pod, "metadata" | "status">> }>(
-    `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
-    { labelSelector, fieldSelector: NOT_FINISHED },
-    METADATA_LIST,
-  );
+  let list: { items: Array<Pick<V1Pod, "metadata" | "status">> };
+  try {
+    list = await kube.raw.getJson(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, { labelSelector, fieldSelector: NOT_FINISHED }, METADATA_LIST);
+  } catch (err) {
+    throw selectorRefusal(err, labelSelector) ?? err;
+  }
   return list.items.filter(isLive).sort((a, b) => (a.metadata?.name ?? "").localeCompare(b.metadata?.name ?? ""));
 }
 
@@ -91,13 +93,19 @@ export function planIdOf(seed?: string): string {
 export async function selectNodes(kube: ActionKube, sel: { nodeName?: string; labelSelector?: string }): Promise<V1Node[]> {
   if (sel.nodeName) {
     const nodes = await kube.core.listNode({ fieldSelector: `metadata.name=${sel.nodeName}` });
-    if (nodes.items.length === 0) throw new RunRefusedError("not-found", `No node named ${sel.nodeName}`);
+    if (nodes.items.length === 0) {
+      const names = (await kube.core.listNode()).items.map((n) => n.metadata?.name ?? "").sort();
+      throw new RunRefusedError("not-found", `There is no node named ${sel.nodeName}. Nodes: ${names.slice(0, 20).join(", ")}${names.length > 20 ? ", …" : ""}.`);
+    }
     return nodes.items;
   }
-  const nodes = await kube.core.listNode({ labelSelector: sel.labelSelector });
-  if (nodes.items.length === 0) {
-    throw new RunRefusedError("empty-selection", `No node matches the label selector "${sel.labelSelector ?? ""}"`);
+  let nodes;
+  try {
+    nodes = await kube.core.listNode({ labelSelector: sel.labelSelector });
+  } catch (err) {
+    throw selectorRefusal(err, sel.labelSelector ?? "", "node label selector") ?? err;
   }
+  if (nodes.items.length === 0) refuseEmptyNodeSelection(sel.labelSelector ?? "", (await kube.core.listNode()).items);
   return nodes.items.sort((a, b) => (a.metadata?.name ?? "").localeCompare(b.metadata?.name ?? ""));
 }
 

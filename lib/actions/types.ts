@@ -20,6 +20,11 @@ export interface Plan {
   /** One line for people: "delete 2 of 3 pods matching app=cart in shop". */
   summary: string;
   detail?: JsonObject;
+  /**
+   * Why this plan asks for the typed confirmation whatever its size (every replica of a
+   * workload, pods nothing brings back): sentences shown beside the confirmation field.
+   */
+  confirmBecause?: string;
 }
 
 export interface StepOptions {

@@ -5,7 +5,7 @@ import {
   describeAction,
   describeKubeError,
   getAction,
-  needsConfirmation,
+  confirmationReason,
   planIdOf,
   protectedNamespaces,
   RunRefusedError,
@@ -52,7 +52,8 @@ export interface ResolvedRun {
   team: RunTeam;
   cluster: ClusterConnection & Pick<Cluster, "permissions">;
   plan: Plan;
-  needsConfirmation: boolean;
+  /** Why the run needs the typed confirmation, or null when it does not. */
+  confirmReason: string | null;
 }
 
 type ClusterWithTeam = ResolvedRun["cluster"] & { [K in keyof RunTeam as `team_${K}`]: RunTeam[K] };
@@ -125,12 +126,12 @@ export async function resolveRun(input: RunRequest): Promise<ResolvedRun> {
       });
     }
   }
-  return { request, action, params: parsed.data, team, cluster: clusterRow, plan, needsConfirmation: needsConfirmation(plan, team) };
+  return { request, action, params: parsed.data, team, cluster: clusterRow, plan, confirmReason: confirmationReason(plan, team) };
 }
 
 /** The dry run for a page: the plan and whether it needs the typed confirmation; nothing is written. */
-export async function planRun(input: RunRequest): Promise<{ plan: Plan; needsConfirmation: boolean }> {
+export async function planRun(input: RunRequest): Promise<{ plan: Plan; confirmReason: string | null }> {
   const r = await resolveRun(input);
   checkSafety(r.action.id, r.plan, r.team, r.action.id);
-  return { plan: r.plan, needsConfirmation: r.needsConfirmation };
+  return { plan: r.plan, confirmReason: r.confirmReason };
 }

@@ -13,7 +13,8 @@ import { FIELD_PREFIX, fieldsFromSchema, paramsFromForm } from "@/app/_component
 /** What the Run page shows after "Plan": exactly what the run would hit. */
 export interface PlanView {
   plan: Plan;
-  needsConfirmation: boolean;
+  /** Why Start run needs the typed confirmation, or null. */
+  confirmReason: string | null;
   actionId: string;
   clusterId: string;
   /** Sent back with "Start run", so the run repeats this plan's choice or is refused. */
@@ -89,8 +90,8 @@ export async function planOrStartRun(_prev: RunFormState, form: FormData): Promi
     if (intent === "plan") {
       try {
         const seed = randomBytes(16).toString("base64url");
-        const { plan, needsConfirmation } = await planRun({ ...request, planSeed: seed });
-        return { ok: true, data: { plan, needsConfirmation, actionId: action.id, clusterId, planSeed: seed, targetKeys: plan.targets.map(targetKey) } };
+        const { plan, confirmReason } = await planRun({ ...request, planSeed: seed });
+        return { ok: true, data: { plan, confirmReason, actionId: action.id, clusterId, planSeed: seed, targetKeys: plan.targets.map(targetKey) } };
       } catch (err) {
         if (!(err instanceof RunRefusedError)) throw err;
         return { ok: false, error: err.message, refused: err.code, values };

@@ -128,9 +128,15 @@ export function RunForm({
             <input type="hidden" name="planSeed" value={plan.planSeed} />
             <input type="hidden" name="expectedTargets" value={JSON.stringify(plan.targetKeys)} />
             {stale ? <Alert tone="amber">You changed the form since this plan: plan again before starting.</Alert> : null}
-            {plan.needsConfirmation ? (
+            {plan.confirmReason ? (
+              <Alert tone="amber">
+                <span className="font-medium">This run needs your confirmation. </span>
+                {plan.confirmReason}
+              </Alert>
+            ) : null}
+            {plan.confirmReason ? (
               <FormField
-                label={`This run hits ${plan.plan.targets.length} objects. Type ${plan.actionId} to confirm`}
+                label={`Type ${plan.actionId} to confirm`}
                 name="confirm"
                 autoComplete="off"
                 defaultValue={error?.values?.confirm ?? ""}
