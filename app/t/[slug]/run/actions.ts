@@ -105,7 +105,7 @@ export async function planOrStartRun(_prev: RunFormState, form: FormData): Promi
     } catch (err) {
       if (!(err instanceof RunRefusedError)) throw err;
       await audit(ctx, "run.refused", { actionId: action.id, clusterId, reason: err.code });
-      const fieldErrors = err.code === "confirmation-required" ? { confirm: [`Type ${action.id} to confirm`] } : undefined;
+      const fieldErrors = err.code === "confirmation-required" ? { confirm: [`Type ${action.id} here to start this run.`] } : undefined;
       return { ok: false, error: err.message, refused: err.code, fieldErrors, values };
     }
     redirect(`/t/${ctx.team.slug}/runs/${runId}`);
