@@ -2,6 +2,7 @@ import type { V1Pod } from "@kubernetes/client-node";
 import { z } from "zod";
 import { RunAbortedError } from "./errors";
 import { evictPod } from "./evict-pod";
+import { describeKubeError } from "./kube-errors";
 import { cordonStep, planNodes } from "./node-cordon";
 import { durationSecondsParam, exactlyOneNodeSelection, nodeSelectionShape } from "./param-schemas";
 import { heldByBudgets, whyNotEvicted } from "./drain-budgets";
@@ -74,12 +75,17 @@ export const nodeDrain = defineAction({
           }),
         ),
       );
-      const failed = settled.flatMap((r, j) => (r.status === "rejected" ? [pods[j]!] : []));
+      const failed = settled.flatMap((r, j) => (r.status === "rejected" ? [{ pod: pods[j]!, err: r.reason as unknown }] : []));
       if (failed.length > 0) {
-        const first = settled.find((r): r is PromiseRejectedResult => r.status === "rejected")!.reason as unknown;
+        const first = failed[0]!.err;
         if (first instanceof RunAbortedError || ctx.signal.aborted) throw first;
-        const names = failed.map((t) => `${t.namespace}/${t.name}`).join(", ");
-        throw new Error(`node ${node}: ${failed.length} of ${pods.length} pod(s) not evicted: ${names}`);
+        // "eviction of shop/cart-1 held by a PodDisruptionBudget …" → "shop/cart-1 (held by a PodDisruptionBudget …)"
+        const names = failed.map(({ pod, err }) => {
+          const name = `${pod.namespace}/${pod.name}`;
+          const why = describeKubeError(err).replace(`eviction of ${name} `, "");
+          return `${name} (${why})`;
+        });
+        throw new Error(`node ${node}: ${failed.length} of ${pods.length} pod(s) not evicted: ${names.join("; ")}`);
       }
       const results = settled.map((r) => (r as PromiseFulfilledResult<{ evicted: boolean }>).value);
       evicted += results.filter((r) => r.evicted).length;
