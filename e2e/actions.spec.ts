@@ -242,5 +242,5 @@ test("protected namespaces: an admin sets them in team settings (audited), and p
   await expect(plan(page)).toHaveCount(0);
 
   await page.goto(`/t/${slug}/settings/audit`);
-  await expect(page.getByText("team.protected-namespaces.changed").first()).toBeVisible();
+  await expect(page.getByRole("cell", { name: "team.protected-namespaces.changed" }).first()).toBeVisible();
 });
