@@ -165,6 +165,13 @@ test("job: the planned Job is the one the run creates; its output reads as a log
   await expect(steps(page)).toContainText(`create job ${job}`);
   await expect(page.getByRole("log", { name: "Job output" })).toContainText("hello from the job");
   await expect(page.getByTestId("job-exit")).toContainText("exit code 0");
+  // The shared result reads the same way, signed out.
+  await page.getByRole("button", { name: "Create link" }).click();
+  const shared = await page.getByLabel("Share link", { exact: true }).inputValue();
+  const outsider = await page.context().browser()!.newPage();
+  await outsider.goto(shared);
+  await expect(outsider.getByRole("log", { name: "Job output" })).toContainText("hello from the job");
+  await outsider.close();
 
   // A job that exits 3: the run fails, and so does the step that waited for it.
   await openAction(page, slug, "Run a job");
