@@ -37,7 +37,7 @@ test("plan a pod kill, see the exact pod, run it, watch the log and see the depl
   await page.getByLabel("Label selector").fill("app=shipping");
   await page.getByLabel("Pods to kill per round").fill("0");
   await page.getByRole("button", { name: "Plan" }).click();
-  await expect(page.getByText("Too small: expected number to be >=1")).toBeVisible();
+  await expect(page.getByText("Enter a number of at least 1.")).toBeVisible();
   await expect(page.getByLabel("Pods to kill per round")).toHaveValue("0");
   await expect(page.getByLabel("Label selector")).toHaveValue("app=shipping");
   await expect(page.getByRole("button", { name: "Start run" })).toBeDisabled();
@@ -51,6 +51,9 @@ test("plan a pod kill, see the exact pod, run it, watch the log and see the depl
   await expect(plan.getByRole("row").nth(1)).toHaveText(`Podshop${victim}`);
   expect(await livePods(core, "shop", "app=shipping")).toEqual([victim]);
 
+  // Shipping has one replica: killing it leaves nothing to serve, so the run asks to confirm.
+  await expect(page.getByText(/It kills all 1 pod\(s\) of ReplicaSet shipping-/)).toBeVisible();
+  await page.getByLabel("Type pod-kill to confirm").fill("pod-kill");
   await page.getByRole("button", { name: "Start run" }).click();
   await expect(page).toHaveURL(new RegExp(`/t/${slug}/runs/[a-z0-9]+$`));
   await expect(page.getByTestId("run-state")).toHaveText("succeeded");
@@ -97,7 +100,7 @@ test("a plan in a protected namespace is refused with its reason; a large plan n
   await page.getByRole("button", { name: "Plan" }).click();
   await expect(page.getByTestId("plan").getByRole("row")).toHaveCount(before.length + 1);
   await page.getByRole("button", { name: "Start run" }).click();
-  await expect(page.getByText("Type pod-kill to confirm", { exact: true })).toBeVisible();
+  await expect(page.getByText("Type pod-kill here to start this run.")).toBeVisible();
   expect(await livePods(core, "shop", "app.kubernetes.io/part-of=shop")).toEqual(before);
   await page.getByLabel(/Type pod-kill to confirm/).fill("pod-kill");
   await page.getByRole("button", { name: "Start run" }).click();

@@ -19,7 +19,7 @@ export function FormField({
         name={name}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${id}-error` : undefined}
-        className={`block w-full rounded-md border bg-white px-3 py-2 text-sm shadow-sm outline-none focus:ring-2 focus:ring-brand-500 ${error ? "border-red-400" : "border-slate-300"}`}
+        className={`block w-full rounded-md border bg-white px-3 py-2 text-sm shadow-sm outline-none placeholder:text-slate-400 focus:ring-2 focus:ring-brand-500 ${error ? "border-red-400" : "border-slate-300"}`}
         {...input}
       />
       {hint && !error ? <p className="text-xs text-slate-500">{hint}</p> : null}

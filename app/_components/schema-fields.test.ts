@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { describeAction, getAction } from "@/lib/actions";
-import { fieldsFromSchema, issuesByField, paramsFromForm } from "./schema-fields";
+import { fieldErrorsOf } from "@/lib/validation";
+import { fieldsFromSchema, paramsFromForm } from "./schema-fields";
 
 const fieldsOf = (id: string) => fieldsFromSchema(describeAction(getAction(id)!).paramsSchema);
 const form = (entries: Record<string, string>) => {
@@ -43,16 +44,16 @@ describe("paramsFromForm", () => {
   it("keeps what was typed and reports a word in a number field, without passing it on", () => {
     const read = paramsFromForm(fieldsOf("pod-kill"), form({ "p.namespace": "shop", "p.labelSelector": "app=cart", "p.count": "two" }));
     expect(read.raw.count).toBe("two");
-    expect(read.fieldErrors).toEqual({ count: ["Enter a whole number"] });
+    expect(read.fieldErrors).toEqual({ count: ["Enter a whole number."] });
     expect(read.params.count).toBeUndefined();
   });
 
-  it("maps the schema's own errors to the fields they are about", () => {
+  it("maps the schema's own errors to the fields they are about, as sentences about the field", () => {
     const read = paramsFromForm(fieldsOf("node-cordon"), form({ "p.durationSeconds": "0" }));
     const result = getAction("node-cordon")!.params.safeParse(read.params);
     expect(result.success).toBe(false);
-    const errors = issuesByField(result.error!.issues);
-    expect(errors.durationSeconds?.[0]).toMatch(/>=\s*1/);
-    expect(errors.nodeName).toEqual(["give either a node name or a label selector"]);
+    const errors = fieldErrorsOf(result.error!);
+    expect(errors.durationSeconds).toEqual(["Enter a number of at least 1."]);
+    expect(errors.nodeName).toEqual(["Give a node name or a node label selector."]);
   });
 });

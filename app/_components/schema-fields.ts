@@ -22,16 +22,18 @@ export interface SchemaField {
 /** The prefix of every generated input's name, so the form may carry other inputs beside them. */
 export const FIELD_PREFIX = "p.";
 
-// What the JSON Schema cannot say: an example and a sentence for parameters many actions share.
-const HINTS: Record<string, { help?: string; placeholder?: string }> = {
-  namespace: { placeholder: "shop" },
-  labelSelector: { help: "Kubernetes label selector, e.g. app=cart or tier in (web,api).", placeholder: "app=cart" },
-  nodeName: { help: "Give a node name or a label selector, not both.", placeholder: "general-a-1" },
+// What the JSON Schema cannot say: a sentence for parameters many actions share, found by the
+// field's label first (a node selector and a pod selector are both "labelSelector"), then by
+// its name. `either` marks one of a pair of which exactly one is given: it is not "Optional".
+// Examples come from the schema's `examples` and are shown as "e.g. …" placeholders.
+const HINTS: Record<string, { help?: string; either?: boolean; placeholder?: string }> = {
+  labelSelector: { help: "Pods whose labels match, e.g. app=cart or tier in (web,api)." },
+  "Node name": { help: "Give a node name or a node label selector: one of the two.", either: true },
+  "Node label selector": { help: "Nodes whose labels match, e.g. pystol.io/pool=general; or give a node name instead.", either: true },
   count: { help: "Give a count or a percentage; with neither, one pod per round." },
-  image: { placeholder: "busybox:1.36" },
-  command: { help: "One argument per line.", placeholder: "sh\n-c\necho hello" },
+  command: { help: "One argument per line.", placeholder: "e.g. sh\n-c\necho hello" },
   args: { help: "One argument per line." },
-  hosts: { help: "One host or service per line." },
+  hosts: { help: "One host or service per line. With a single node, give at least one." },
 };
 
 type JsonSchema = {
@@ -42,6 +44,7 @@ type JsonSchema = {
   minimum?: number;
   maximum?: number;
   items?: JsonSchema;
+  examples?: unknown[];
   properties?: Record<string, JsonSchema>;
   required?: string[];
 };
@@ -68,16 +71,18 @@ function showDefault(kind: FieldKind, value: unknown): string {
   return String(value);
 }
 
+const hintFor = (name: string, s: JsonSchema) => (s.description ? HINTS[s.description] : undefined) ?? HINTS[name];
+
 function helpFor(name: string, kind: FieldKind, s: JsonSchema, required: boolean): string {
   const parts: string[] = [];
-  const hint = HINTS[name]?.help;
+  const hint = hintFor(name, s)?.help;
   if (hint) parts.push(hint);
   if ((kind === "integer" || kind === "number") && s.minimum !== undefined && s.maximum !== undefined) {
     parts.push(`${kind === "integer" ? "A whole number" : "A number"} from ${s.minimum} to ${s.maximum}.`);
   }
   if (s.default !== undefined && !(Array.isArray(s.default) && s.default.length === 0)) {
     parts.push(`Default ${showDefault(kind, s.default).replace(/\n/g, ", ")}.`);
-  } else if (!required) {
+  } else if (!required && !hintFor(name, s)?.either) {
     parts.push("Optional.");
   }
   return parts.join(" ");
@@ -97,7 +102,7 @@ export function fieldsFromSchema(schema: Record<string, unknown>): SchemaField[]
       required: isRequired,
       defaultValue: showDefault(kind, s.default),
       help: helpFor(name, kind, s, isRequired),
-      placeholder: HINTS[name]?.placeholder,
+      placeholder: hintFor(name, s)?.placeholder ?? (s.examples?.length ? `e.g. ${String(s.examples[0])}` : undefined),
       options: kind === "select" ? (s.enum ?? []).map(String) : undefined,
       min: s.minimum,
       max: s.maximum,
@@ -131,7 +136,7 @@ export function paramsFromForm(fields: readonly SchemaField[], form: FormData): 
     if (trimmed === "") continue;
     if (f.kind === "integer" || f.kind === "number") {
       const n = Number(trimmed);
-      if (!Number.isFinite(n)) fieldErrors[f.name] = [f.kind === "integer" ? "Enter a whole number" : "Enter a number"];
+      if (!Number.isFinite(n)) fieldErrors[f.name] = [f.kind === "integer" ? "Enter a whole number." : "Enter a number."];
       else params[f.name] = n;
     } else if (f.kind === "list") {
       const items = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
@@ -141,14 +146,4 @@ export function paramsFromForm(fields: readonly SchemaField[], form: FormData): 
     }
   }
   return { params, raw, fieldErrors };
-}
-
-/** A zod error's issues as messages per top-level field; issues of the whole object go under "". */
-export function issuesByField(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const i of issues) {
-    const key = i.path.length > 0 ? String(i.path[0]) : "";
-    (out[key] ??= []).push(i.message);
-  }
-  return out;
 }

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { FIELD_PREFIX, type SchemaField } from "./schema-fields";
 
 const inputClass = (error: boolean) =>
-  `block w-full rounded-md border bg-white px-3 py-2 text-sm shadow-sm outline-none focus:ring-2 focus:ring-brand-500 disabled:bg-slate-50 ${error ? "border-red-400" : "border-slate-300"}`;
+  `block w-full rounded-md border bg-white px-3 py-2 text-sm shadow-sm outline-none placeholder:text-slate-400 focus:ring-2 focus:ring-brand-500 disabled:bg-slate-50 ${error ? "border-red-400" : "border-slate-300"}`;
 
 /**
  * The inputs of a form generated from a zod schema (see fieldsFromSchema): a label, the input

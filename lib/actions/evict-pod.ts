@@ -24,11 +24,10 @@ export async function evictPod(ctx: ActionContext, pod: Target, deadline: number
       const status = statusOf(err);
       if (status === 404) return { evicted: false, attempts: attempt };
       if (status !== 429) throw new Error(`eviction of ${namespace}/${pod.name} failed: ${describeKubeError(err)}`);
-      if (attempt === 1) ctx.log(`eviction of ${namespace}/${pod.name} refused by a PodDisruptionBudget; retrying`, {}, "warn");
+      // An eviction's 429 is a PodDisruptionBudget saying no, not the server throttling.
+      if (attempt === 1) ctx.log(`eviction of ${namespace}/${pod.name} held by a PodDisruptionBudget; trying again until the eviction timeout`, {}, "warn");
       if (Date.now() + backoff > deadline || signal.aborted) {
-        throw new Error(
-          `eviction of ${namespace}/${pod.name} blocked by a PodDisruptionBudget after ${attempt} attempts: ${describeKubeError(err)}`,
-        );
+        throw new Error(`eviction of ${namespace}/${pod.name} held by a PodDisruptionBudget until the eviction timeout (${attempt} attempts)`);
       }
       await new Promise((r) => setTimeout(r, backoff));
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);

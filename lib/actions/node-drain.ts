@@ -1,8 +1,11 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { z } from "zod";
+import { RunAbortedError } from "./errors";
 import { evictPod } from "./evict-pod";
+import { describeKubeError } from "./kube-errors";
 import { cordonStep, planNodes } from "./node-cordon";
 import { durationSecondsParam, exactlyOneNodeSelection, nodeSelectionShape } from "./param-schemas";
+import { heldByBudgets, whyNotEvicted } from "./drain-budgets";
 import { isLive, podTarget } from "./select";
 import { performUndo } from "./undo";
 import { defineAction, type ActionKube, type Target } from "./types";
@@ -20,10 +23,7 @@ const params = z
 // As `kubectl drain --ignore-daemonsets`: DaemonSet pods would come straight back, and
 // static (mirror) pods cannot be evicted.
 function evictable(pod: V1Pod, guarded: ReadonlySet<string>): boolean {
-  if (!isLive(pod)) return false;
-  if (pod.metadata?.annotations?.["kubernetes.io/config.mirror"]) return false;
-  if (pod.metadata?.ownerReferences?.some((o) => o.kind === "DaemonSet")) return false;
-  return !guarded.has(pod.metadata?.namespace ?? "");
+  return isLive(pod) && whyNotEvicted(pod, guarded) === null;
 }
 
 async function podsOn(kube: ActionKube, node: string): Promise<V1Pod[]> {
@@ -41,18 +41,21 @@ export const nodeDrain = defineAction({
   permissions: ["list nodes", "patch nodes", "list pods", "create pods/eviction"],
   async plan(ctx, p) {
     const plan = await planNodes(ctx, p, "drain");
-    const pods: Target[] = [];
-    let skipped = 0;
+    const chosen: V1Pod[] = [];
+    const notEvicted: string[] = [];
     for (const t of plan.targets) {
-      const all = await podsOn(ctx.kube, t.name);
-      const chosen = all.filter((pod) => evictable(pod, ctx.protectedNamespaces));
-      skipped += all.length - chosen.length;
-      pods.push(...chosen.map(podTarget));
+      for (const pod of (await podsOn(ctx.kube, t.name)).filter(isLive)) {
+        const why = whyNotEvicted(pod, ctx.protectedNamespaces);
+        if (why) notEvicted.push(`${pod.metadata?.namespace}/${pod.metadata?.name} (${why})`);
+        else chosen.push(pod);
+      }
     }
+    const held = await heldByBudgets(ctx.kube, chosen);
+    const pods: Target[] = chosen.map(podTarget);
     return {
       targets: [...plan.targets, ...pods],
-      summary: `${plan.summary}: evict ${pods.length} pod(s), uncordon after ${p.durationSeconds}s`,
-      detail: { ...plan.detail, notEvicted: skipped },
+      summary: `${plan.summary}: evict ${pods.length} pod(s), uncordon after ${p.durationSeconds}s${held.length ? `; ${held.length} eviction(s) held by a PodDisruptionBudget` : ""}`,
+      detail: { ...plan.detail, notEvicted, heldByDisruptionBudget: held },
     };
   },
   async execute(ctx, p, plan) {
@@ -63,13 +66,28 @@ export const nodeDrain = defineAction({
       await cordonStep(ctx, node, p.durationSeconds);
       // Read again: pods may have come or gone since the plan.
       const pods = (await podsOn(ctx.kube, node)).filter((pod) => evictable(pod, ctx.protectedNamespaces)).map(podTarget);
-      const results = await Promise.all(
+      // Every eviction is waited for (none keeps retrying behind a failed run), then the
+      // failures are told once, each pod named once.
+      const settled = await Promise.allSettled(
         pods.map((pod) =>
           ctx.step(`evict pod ${pod.namespace}/${pod.name}`, pod, (signal) => evictPod(ctx, pod, deadline, signal), {
             timeoutMs: p.evictionTimeoutSeconds * 1000 + 10_000,
           }),
         ),
       );
+      const failed = settled.flatMap((r, j) => (r.status === "rejected" ? [{ pod: pods[j]!, err: r.reason as unknown }] : []));
+      if (failed.length > 0) {
+        const first = failed[0]!.err;
+        if (first instanceof RunAbortedError || ctx.signal.aborted) throw first;
+        // "eviction of shop/cart-1 held by a PodDisruptionBudget …" → "shop/cart-1 (held by a PodDisruptionBudget …)"
+        const names = failed.map(({ pod, err }) => {
+          const name = `${pod.namespace}/${pod.name}`;
+          const why = describeKubeError(err).replace(`eviction of ${name} `, "");
+          return `${name} (${why})`;
+        });
+        throw new Error(`node ${node}: ${failed.length} of ${pods.length} pod(s) not evicted: ${names.join("; ")}`);
+      }
+      const results = settled.map((r) => (r as PromiseFulfilledResult<{ evicted: boolean }>).value);
       evicted += results.filter((r) => r.evicted).length;
       ctx.log(`node ${node} drained: ${results.length} pod(s) evicted`);
       ctx.progress(((i + 1) / nodes.length) * 100);

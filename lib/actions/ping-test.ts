@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { RunRefusedError } from "./errors";
 import { buildMatrix } from "./ping-matrix";
@@ -13,14 +12,24 @@ const params = z
   .object({
     ...nodeSelectionShape,
     maxNodes: z.number().int().min(1).max(50).default(10).describe("Most nodes"),
-    hosts: z.array(z.string().regex(/^[A-Za-z0-9.:-]{1,253}$/, "a host name or address")).max(20).default([]).describe("Also probe these hosts or services"),
+    hosts: z
+      .array(z.string().regex(/^[A-Za-z0-9.:-]{1,253}$/, "Use host names or addresses, such as checkout.shop or 10.0.0.7."))
+      .max(20)
+      .default([])
+      .describe("Also probe these hosts or services"),
     rounds: z.number().int().min(1).max(20).default(3).describe("Rounds"),
-    image: z.string().min(1).max(500).regex(/^[^\s]+$/).default("busybox:1.36").describe("Probe image (needs sh and ping)"),
+    image: z.string().min(1).max(500).regex(/^[^\s]+$/, "Use an image reference without spaces, such as busybox:1.36.").default("busybox:1.36").describe("Probe image (needs sh and ping)"),
     namespace: namespaceParam.default("default"),
     timeoutSeconds: z.number().int().min(5).max(3600).default(120).describe("Timeout (seconds)"),
   })
   .strict()
-  .superRefine(exactlyOneNodeSelection);
+  .superRefine(exactlyOneNodeSelection)
+  .superRefine((p, ctx) => {
+    // One named node has no other node to probe: it needs a host, which the form can say now.
+    if (p.nodeName && p.hosts.length === 0) {
+      ctx.addIssue({ code: "custom", message: "One node has no other node to probe: add a host, or give a node label selector that matches two nodes or more.", path: ["hosts"] });
+    }
+  });
 
 /** Probe pods on the selected nodes measure reachability and latency between every pair and to hosts. */
 export const pingTest = defineAction({
@@ -34,11 +43,10 @@ export const pingTest = defineAction({
   async plan(ctx, p) {
     const nodes = (await selectNodes(ctx.kube, p)).slice(0, p.maxNodes);
     if (nodes.length < 2 && p.hosts.length === 0) {
-      throw new RunRefusedError("empty-selection", "A ping test needs two nodes, or one node and a host");
+      throw new RunRefusedError("empty-selection", `Only ${nodes.length} node matches ${p.labelSelector ?? p.nodeName}: a ping test needs two nodes, or one node and a host to probe`);
     }
-    const id = randomBytes(4).toString("hex");
     const names = nodes.map((n) => n.metadata?.name ?? "");
-    const probes: Target[] = names.map((_, i) => ({ kind: "Pod", namespace: p.namespace, name: `pystol-probe-${id}-${i}` }));
+    const probes: Target[] = names.map((_, i) => ({ kind: "Pod", namespace: p.namespace, name: `pystol-probe-${ctx.planId}-${i}` }));
     const hosts: Target[] = p.hosts.map((h) => ({ kind: "Host", name: h }));
     return {
       targets: [...probes, ...hosts],

@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { RunRefusedError } from "./errors";
 import { ignoreNotFound } from "./kube-errors";
 import { labelSelectorParam, namespaceParam } from "./param-schemas";
+import { podKillConcern } from "./replica-share";
 import { howMany, listLivePods, pickRandom, podTarget } from "./select";
+import { refuseEmptyPodSelection } from "./explain-selection";
 import { performUndo } from "./undo";
 import { defineAction, type ActionContext, type Target } from "./types";
 
@@ -19,15 +20,15 @@ const params = z
   .strict()
   .superRefine((p, ctx) => {
     if (p.count !== undefined && p.percentage !== undefined) {
-      ctx.addIssue({ code: "custom", message: "give a count or a percentage, not both", path: ["percentage"] });
+      ctx.addIssue({ code: "custom", message: "Give a count or a percentage, not both.", path: ["percentage"] });
     }
   });
 
 type Params = z.output<typeof params>;
 
-async function choose(kube: ActionContext["kube"], p: Params, random?: () => number): Promise<Target[]> {
+async function choose(kube: ActionContext["kube"], p: Params, random?: () => number) {
   const pods = await listLivePods(kube, p.namespace, p.labelSelector);
-  return pickRandom(pods, howMany(pods.length, p.count, p.percentage), random).map(podTarget);
+  return { pods, chosen: pickRandom(pods, howMany(pods.length, p.count, p.percentage), random).map(podTarget) };
 }
 
 async function killRound(ctx: ActionContext, p: Params, targets: Target[], round: number): Promise<string[]> {
@@ -55,19 +56,22 @@ export const podKill = defineAction({
   params,
   permissions: ["list pods", "delete pods"],
   async plan(ctx, p) {
-    const targets = await choose(ctx.kube, p, ctx.random);
-    if (targets.length === 0) {
-      throw new RunRefusedError("empty-selection", `No running pod in ${p.namespace} matches "${p.labelSelector}"`);
-    }
+    const { pods, chosen: targets } = await choose(ctx.kube, p, ctx.random);
+    if (targets.length === 0) await refuseEmptyPodSelection(ctx.kube, p.namespace, p.labelSelector);
     const rounds = p.repeat > 1 ? `, ${p.repeat} rounds every ${p.intervalSeconds}s` : "";
-    return { targets, summary: `delete ${targets.length} pod(s) matching ${p.labelSelector} in ${p.namespace}${rounds}` };
+    const concern = podKillConcern(pods, targets, p.count);
+    return {
+      targets,
+      summary: `delete ${targets.length} of ${pods.length} matching pod(s) (${p.labelSelector} in ${p.namespace})${rounds}`,
+      ...(concern ? { confirmBecause: concern } : {}),
+    };
   },
   async execute(ctx, p, plan) {
     const rounds: string[][] = [];
     for (let round = 1; round <= p.repeat; round++) {
       if (round > 1) await ctx.sleep(p.intervalSeconds * 1000);
       // Later rounds choose again: the pods of round one have been replaced.
-      const targets = round === 1 ? plan.targets : await choose(ctx.kube, p);
+      const targets = round === 1 ? plan.targets : (await choose(ctx.kube, p)).chosen;
       if (targets.length === 0) ctx.log(`round ${round}: no pod matches any more`, {}, "warn");
       const killed = await killRound(ctx, p, targets, round);
       ctx.log(`round ${round}: deleted ${killed.length} pod(s)`, { pods: killed });

@@ -11,14 +11,23 @@ export interface SafetySettings {
 /** Namespaces no run may touch whatever the team configured. */
 export const ALWAYS_PROTECTED: readonly string[] = ["kube-system"];
 
-/** The team's protected namespaces, with kube-system unless the list is absent entirely. */
+/** The team's protected namespaces, always with kube-system. */
 export function protectedNamespaces(settings: Pick<SafetySettings, "protectedNamespaces">): Set<string> {
-  return new Set(settings.protectedNamespaces ?? ALWAYS_PROTECTED);
+  return new Set([...ALWAYS_PROTECTED, ...(settings.protectedNamespaces ?? [])]);
 }
 
-/** Whether a plan this size needs the typed confirmation. */
-export function needsConfirmation(plan: Plan, settings: SafetySettings): boolean {
-  return plan.targets.length > settings.confirmThreshold;
+/** Why a plan needs the typed confirmation (its size, or what the action found), or null. */
+export function confirmationReason(plan: Plan, settings: Pick<SafetySettings, "confirmThreshold">): string | null {
+  const reasons: string[] = [];
+  const count = plan.targets.length;
+  if (count > settings.confirmThreshold) reasons.push(`It hits ${count} objects, more than the team's threshold of ${settings.confirmThreshold}.`);
+  if (plan.confirmBecause) reasons.push(plan.confirmBecause);
+  return reasons.length > 0 ? reasons.join(" ") : null;
+}
+
+/** Whether a plan needs the typed confirmation. */
+export function needsConfirmation(plan: Plan, settings: Pick<SafetySettings, "confirmThreshold">): boolean {
+  return confirmationReason(plan, settings) !== null;
 }
 
 /**
@@ -42,12 +51,14 @@ export function checkSafety(actionId: string, plan: Plan, settings: SafetySettin
       { count, limit: settings.blastRadiusLimit },
     );
   }
-  if (needsConfirmation(plan, settings) && confirm !== actionId) {
-    throw new RunRefusedError(
-      "confirmation-required",
-      `The plan hits ${count} objects (more than ${settings.confirmThreshold}): type "${actionId}" to confirm`,
-      { count, threshold: settings.confirmThreshold, expected: actionId },
-    );
+  const reason = confirmationReason(plan, settings);
+  if (reason && confirm !== actionId) {
+    throw new RunRefusedError("confirmation-required", `${reason} Type "${actionId}" to confirm.`, {
+      count,
+      threshold: settings.confirmThreshold,
+      expected: actionId,
+      reason,
+    });
   }
 }
 

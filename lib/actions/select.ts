@@ -1,6 +1,7 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
 import { RunRefusedError } from "./errors";
+import { refuseEmptyNodeSelection, selectorRefusal } from "./explain-selection";
 import type { ActionKube, Target } from "./types";
 
 /** Pods that are alive: not finished and not already on their way out. */
@@ -18,11 +19,12 @@ const METADATA_LIST = "application/json;as=PartialObjectMetadataList;g=meta.k8s.
 
 /** Live pods of a namespace matching a label selector (their metadata), in name order. */
 export async function listLivePods(kube: ActionKube, namespace: string, labelSelector: string): Promise<Array<Pick<V1Pod, "metadata" | "status">>> {
-  const list = await kube.raw.getJson<{ items: Array<Pick<V1Pod, "metadata" | "status">> }>(
-    `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
-    { labelSelector, fieldSelector: NOT_FINISHED },
-    METADATA_LIST,
-  );
+  let list: { items: Array<Pick<V1Pod, "metadata" | "status">> };
+  try {
+    list = await kube.raw.getJson(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, { labelSelector, fieldSelector: NOT_FINISHED }, METADATA_LIST);
+  } catch (err) {
+    throw selectorRefusal(err, labelSelector) ?? err;
+  }
   return list.items.filter(isLive).sort((a, b) => (a.metadata?.name ?? "").localeCompare(b.metadata?.name ?? ""));
 }
 
@@ -78,17 +80,32 @@ export function seededRandom(seed: string): () => number {
   };
 }
 
+/**
+ * The plan id of a seeded plan (10 hex digits from the seed, apart from its random choices),
+ * or a fresh random one for a plan without a seed (a one-off run from the API).
+ */
+export function planIdOf(seed?: string): string {
+  if (!seed) return randomBytes(5).toString("hex");
+  return createHash("sha256").update(`plan-id:${seed}`).digest("hex").slice(0, 10);
+}
+
 /** Nodes named, or matching a label selector; refuses an unknown name or an empty match. */
 export async function selectNodes(kube: ActionKube, sel: { nodeName?: string; labelSelector?: string }): Promise<V1Node[]> {
   if (sel.nodeName) {
     const nodes = await kube.core.listNode({ fieldSelector: `metadata.name=${sel.nodeName}` });
-    if (nodes.items.length === 0) throw new RunRefusedError("not-found", `No node named ${sel.nodeName}`);
+    if (nodes.items.length === 0) {
+      const names = (await kube.core.listNode()).items.map((n) => n.metadata?.name ?? "").sort();
+      throw new RunRefusedError("not-found", `There is no node named ${sel.nodeName}. Nodes: ${names.slice(0, 20).join(", ")}${names.length > 20 ? ", …" : ""}.`);
+    }
     return nodes.items;
   }
-  const nodes = await kube.core.listNode({ labelSelector: sel.labelSelector });
-  if (nodes.items.length === 0) {
-    throw new RunRefusedError("empty-selection", `No node matches the label selector "${sel.labelSelector ?? ""}"`);
+  let nodes;
+  try {
+    nodes = await kube.core.listNode({ labelSelector: sel.labelSelector });
+  } catch (err) {
+    throw selectorRefusal(err, sel.labelSelector ?? "", "node label selector") ?? err;
   }
+  if (nodes.items.length === 0) refuseEmptyNodeSelection(sel.labelSelector ?? "", (await kube.core.listNode()).items);
   return nodes.items.sort((a, b) => (a.metadata?.name ?? "").localeCompare(b.metadata?.name ?? ""));
 }
 

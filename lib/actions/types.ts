@@ -20,6 +20,11 @@ export interface Plan {
   /** One line for people: "delete 2 of 3 pods matching app=cart in shop". */
   summary: string;
   detail?: JsonObject;
+  /**
+   * Why this plan asks for the typed confirmation whatever its size (every replica of a
+   * workload, pods nothing brings back): sentences shown beside the confirmation field.
+   */
+  confirmBecause?: string;
 }
 
 export interface StepOptions {
@@ -38,7 +43,7 @@ export interface StepOptions {
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
 /** What execute() may do: every cluster change goes through step(), which records it. */
-export interface ActionContext extends PlanContext {
+export interface ActionContext extends Omit<PlanContext, "planId"> {
   runId: string;
   /** Aborted when the run must stop (abort, halt-all, lost ownership). */
   signal: AbortSignal;
@@ -63,6 +68,12 @@ export interface PlanContext {
   protectedNamespaces: ReadonlySet<string>;
   /** Where random choices come from; seeded so that a run repeats its dry run's choice. */
   random?: () => number;
+  /**
+   * A short id of this plan for the names of objects the run creates (a Job, probe pods).
+   * Derived from the plan seed: the run, re-planned from the dry run the person confirmed,
+   * names exactly the objects that dry run showed; another plan names other objects.
+   */
+  planId: string;
 }
 
 /**

@@ -4,6 +4,7 @@ import { RunRefusedError, type RefusalCode } from "@/lib/actions";
 import { createLogger } from "@/lib/log";
 import { ShareLinkError } from "@/lib/share";
 import { apiError, findNul, hasNul } from "@/lib/tenancy";
+import { describeIssues } from "@/lib/validation";
 
 /** A request that cannot be served; route handlers throw it, `handleApiError` answers it. */
 export class ApiError extends Error {
@@ -22,9 +23,7 @@ function issuesOf(err: z.ZodError) {
 }
 
 function invalid(err: z.ZodError, what: string): ApiError {
-  const issues = issuesOf(err);
-  const text = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
-  return new ApiError(400, "invalid_request", `Invalid ${what}: ${text}`, issues);
+  return new ApiError(400, "invalid_request", `The ${what} was not accepted. ${describeIssues(err.issues)}`, issuesOf(err));
 }
 
 /** The largest request body the API reads, and how deeply its JSON may nest. */

@@ -51,7 +51,7 @@ export async function listApiRuns(ctx: TeamContext, q: z.output<typeof listRunsQ
   if (q.cluster) where.cluster = { OR: [{ id: q.cluster }, { name: q.cluster }] };
   // A cursor must be one of the team's own runs.
   if (q.before && !(await db.run.findFirst({ where: { ...scoped(ctx), id: q.before }, select: { id: true } }))) {
-    throw new ApiError(400, "invalid_request", "Invalid query: before: no such run in this team");
+    throw new ApiError(400, "invalid_request", "The query was not accepted. before: no run with this id in this team.");
   }
   const runs = await db.run.findMany({
     where,

@@ -21,7 +21,7 @@ export const createRunBody = z
     cluster: z.string().min(1).max(100).describe("Cluster id or name"),
     params: z.record(z.string(), z.unknown()).default({}).describe("The action's parameters (see its paramsSchema)"),
     dryRun: z.boolean().default(false).describe("Resolve and record the plan only; nothing in the cluster changes"),
-    confirm: z.string().max(100).optional().describe("The action id, required when the plan exceeds the team's confirmation threshold"),
+    confirm: z.string().max(100).optional().describe("The action id, required when the plan exceeds the team's confirmation threshold or has confirmBecause"),
   })
   .strict()
   .register(apiRegistry, { id: "CreateRun" });
@@ -84,7 +84,14 @@ export const actionSchema = z
   })
   .register(apiRegistry, { id: "Action" });
 
-export const planSchema = z.object({ summary: z.string(), targets: z.array(target), detail: z.record(z.string(), z.unknown()).optional() }).register(apiRegistry, { id: "Plan" });
+export const planSchema = z
+  .object({
+    summary: z.string(),
+    targets: z.array(target),
+    detail: z.record(z.string(), z.unknown()).optional(),
+    confirmBecause: z.string().optional().describe("Why the run needs the typed confirmation whatever its size (pass confirm)"),
+  })
+  .register(apiRegistry, { id: "Plan" });
 
 export const runSchema = z
   .object({

@@ -2,9 +2,11 @@ import { z } from "zod";
 import {
   checkPermissions,
   checkSafety,
+  describeAction,
   describeKubeError,
   getAction,
-  needsConfirmation,
+  confirmationReason,
+  planIdOf,
   protectedNamespaces,
   RunRefusedError,
   seededRandom,
@@ -14,6 +16,7 @@ import {
   type Plan,
 } from "@/lib/actions";
 import { db, type Cluster, type Team } from "@/lib/db";
+import { describeIssues } from "@/lib/validation";
 import type { ClusterConnection } from "@/lib/clusters";
 import { kubeForCluster } from "./cluster-client";
 
@@ -49,7 +52,8 @@ export interface ResolvedRun {
   team: RunTeam;
   cluster: ClusterConnection & Pick<Cluster, "permissions">;
   plan: Plan;
-  needsConfirmation: boolean;
+  /** Why the run needs the typed confirmation, or null when it does not. */
+  confirmReason: string | null;
 }
 
 type ClusterWithTeam = ResolvedRun["cluster"] & { [K in keyof RunTeam as `team_${K}`]: RunTeam[K] };
@@ -79,8 +83,10 @@ async function clusterWithTeam(teamId: string, clusterId: string): Promise<Pick<
   };
 }
 
-function describeIssues(err: z.ZodError): string {
-  return err.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
+// The names people know the parameters by (the form's labels), for refusals of bad params.
+function paramLabels(action: ActionDefinition): Record<string, string> {
+  const props = (describeAction(action).paramsSchema.properties ?? {}) as Record<string, { description?: string }>;
+  return Object.fromEntries(Object.entries(props).map(([k, v]) => [k, v.description ?? k]));
 }
 
 /**
@@ -93,7 +99,7 @@ export async function resolveRun(input: RunRequest): Promise<ResolvedRun> {
   const action = getAction(request.actionId);
   if (!action) throw new RunRefusedError("unknown-action", `No action ${request.actionId}`);
   const parsed = action.params.safeParse(request.params ?? {});
-  if (!parsed.success) throw new RunRefusedError("invalid-params", describeIssues(parsed.error), { issues: parsed.error.issues });
+  if (!parsed.success) throw new RunRefusedError("invalid-params", describeIssues(parsed.error.issues, paramLabels(action)), { issues: parsed.error.issues });
   const found = await clusterWithTeam(request.teamId, request.clusterId);
   if (!found) throw new RunRefusedError("not-found", "No such cluster in this team");
   const { cluster: clusterRow, team } = found;
@@ -102,7 +108,8 @@ export async function resolveRun(input: RunRequest): Promise<ResolvedRun> {
   try {
     const kube = await kubeForCluster(clusterRow);
     const random = request.planSeed ? seededRandom(request.planSeed) : undefined;
-    plan = await action.plan({ kube, protectedNamespaces: protectedNamespaces(team), random }, parsed.data);
+    const planId = planIdOf(request.planSeed);
+    plan = await action.plan({ kube, protectedNamespaces: protectedNamespaces(team), random, planId }, parsed.data);
   } catch (err) {
     if (err instanceof RunRefusedError) throw err;
     const status = statusOf(err);
@@ -122,12 +129,12 @@ export async function resolveRun(input: RunRequest): Promise<ResolvedRun> {
       });
     }
   }
-  return { request, action, params: parsed.data, team, cluster: clusterRow, plan, needsConfirmation: needsConfirmation(plan, team) };
+  return { request, action, params: parsed.data, team, cluster: clusterRow, plan, confirmReason: confirmationReason(plan, team) };
 }
 
 /** The dry run for a page: the plan and whether it needs the typed confirmation; nothing is written. */
-export async function planRun(input: RunRequest): Promise<{ plan: Plan; needsConfirmation: boolean }> {
+export async function planRun(input: RunRequest): Promise<{ plan: Plan; confirmReason: string | null }> {
   const r = await resolveRun(input);
   checkSafety(r.action.id, r.plan, r.team, r.action.id);
-  return { plan: r.plan, needsConfirmation: r.needsConfirmation };
+  return { plan: r.plan, confirmReason: r.confirmReason };
 }

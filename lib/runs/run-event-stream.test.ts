@@ -96,7 +96,7 @@ describe("runEventStream", () => {
 
   it("tells nothing about another team's run: the stream ends at once", async () => {
     const other = await createTestCluster(stack.sandbox);
-    const { run } = await startRun({ teamId: c.teamId, clusterId: c.clusterId, actionId: "pod-kill", params: { namespace: "shop", labelSelector: "app=ads" } });
+    const { run } = await startRun({ teamId: c.teamId, clusterId: c.clusterId, actionId: "pod-kill", params: { namespace: "shop", labelSelector: "app=ads" }, confirm: "pod-kill" });
     const seen = await readEvents(runEventStream(other.teamId, run.id));
     expect(seen.ended).toBe(true);
     expect(seen.events).toEqual([]);

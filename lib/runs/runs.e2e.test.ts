@@ -55,6 +55,22 @@ describe("pod kill", () => {
     expect(await db.run.count({ where: { teamId: c.teamId } })).toBe(before);
   });
 
+  it("a ping test or a job starts from its dry run: the objects it creates are named by the plan, the same at the start", async () => {
+    const seeds = ["confirmed-plan-seed-1", "confirmed-plan-seed-2"];
+    for (const [actionId, params] of [
+      ["ping-test", { labelSelector: "pystol.io/pool=general", rounds: 1 }],
+      ["job", { image: "busybox:1.36", command: ["sh", "-c", "echo hi"] }],
+    ] as const) {
+      const base = { teamId: c.teamId, clusterId: c.clusterId, actionId, params };
+      const [a, b] = await Promise.all(seeds.map(async (planSeed) => (await planRun({ ...base, planSeed })).plan.targets.map(targetKey)));
+      // Another plan names other objects; the confirmed one is started with what it showed.
+      expect(a).not.toEqual(b);
+      const { run, plan } = await startRun({ ...base, planSeed: seeds[0], expectedTargets: a });
+      expect(plan.targets.map(targetKey)).toEqual(a);
+      expect((await waitForRun(run.id)).state).toBe("SUCCEEDED");
+    }
+  });
+
   it("hits exactly the pods its dry run showed, and refuses once the cluster has changed", async () => {
     const own = await createTestCluster(stack.sandbox);
     const base = { teamId: own.teamId, clusterId: own.clusterId, actionId: "pod-kill", params: { namespace: "shop", labelSelector: "app=frontend", count: 1 } };

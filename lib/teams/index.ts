@@ -4,6 +4,7 @@ export { TeamRuleError } from "./errors";
 export { createTeam } from "./create-team";
 export { createTeamForUser } from "./create-team-for-user";
 export { renameTeam } from "./rename-team";
+export { protectedNamespacesInput, setProtectedNamespaces } from "./protected-namespaces";
 export { changeMemberRole, leaveTeam, listMembers, removeMember, transferOwnership } from "./manage-members";
 export {
   acceptInvite,

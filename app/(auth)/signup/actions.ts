@@ -2,6 +2,7 @@
 
 import { SIGNUP_PER_IP, hit, registerAccount, sameSitePath, signUpSchema, throttleMessage, type LinkDelivery } from "@/lib/auth";
 import { requestMeta } from "@/lib/audit";
+import { fieldErrorsOf } from "@/lib/validation";
 
 export type SignUpState =
   | { ok: true; email: string; delivery: LinkDelivery }
@@ -18,7 +19,7 @@ export async function signUpAction(_prev: SignUpState | null, form: FormData): P
   const raw = { name: form.get("name"), email: form.get("email"), password: form.get("password") };
   const values = { name: String(raw.name ?? "").slice(0, 200), email: String(raw.email ?? "").slice(0, 300) };
   const parsed = signUpSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, fieldErrors: parsed.error.flatten().fieldErrors, values };
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), values };
   const meta = await requestMeta();
   // Without Redis the limit cannot be checked; refusing is safer than creating unthrottled.
   const limit = await hit(SIGNUP_PER_IP, meta.ip ?? "unknown").catch(() => null);

@@ -141,6 +141,22 @@ describe("runs", () => {
     expect(await post({ action: "pod-kill", cluster: "sandbox", params: podKill }, readToken)).toMatchObject({ status: 403, body: { error: { code: "forbidden" } } });
   });
 
+  it("says what is wrong with bad input in sentences about the field, never in validator texts", async () => {
+    const post = (body: unknown) => call(runsRoute.POST, { slug }, { method: "POST", body, token: runToken });
+    const big = await post({ action: "pod-kill", cluster: "sandbox", params: { ...podKill, count: 50_000 } });
+    expect(big).toMatchObject({ status: 400, body: { error: { code: "invalid_params", message: "Pods to kill per round: enter a number no larger than 10000." } } });
+    const missing = await post({ action: "pod-kill", cluster: "sandbox", params: { labelSelector: "app=cart" } });
+    expect(missing.body.error.message).toBe("Namespace: this field is required.");
+    const body = await post({ action: "pod-kill" });
+    expect(body.body.error.message).toBe("The request body was not accepted. cluster: this field is required.");
+    const ns = await post({ action: "pod-kill", cluster: "sandbox", params: { namespace: "shpo", labelSelector: "app=cart" } });
+    expect(ns).toMatchObject({ status: 404, body: { error: { code: "not_found" } } });
+    expect(ns.body.error.message).toMatch(/^There is no namespace "shpo" in this cluster\. Did you mean shop\?/);
+    const bad = await post({ action: "pod-kill", cluster: "sandbox", params: { namespace: "shop", labelSelector: "app=cart=1" } });
+    expect(bad).toMatchObject({ status: 400, body: { error: { code: "invalid_params" } } });
+    expect(bad.body.error.message).toMatch(/^The label selector "app=cart=1" is not valid/);
+  });
+
   it("starts, lists with filters, gets, and aborts a run; logs and 405 in JSON", async () => {
     const earlier = await call(runsRoute.POST, { slug }, { method: "POST", body: { action: "pod-kill", cluster: c.clusterId, params: podKill } });
     expect(earlier.status).toBe(201);

@@ -8,6 +8,7 @@ import { RunDuration } from "@/app/_components/run-duration";
 import { formatRunDuration } from "@/lib/runs/run-duration";
 import { paramText, stateLabel, stateTone, utc } from "./format";
 import { Timeline } from "./timeline";
+import { RunResult } from "@/app/t/[slug]/runs/[runId]/run-result";
 
 export const dynamic = "force-dynamic";
 
@@ -144,11 +145,7 @@ export default async function SharedRunPage({ params }: Props) {
         )}
       </section>
 
-      {run.result !== null && run.result !== undefined ? (
-        <Card title="Result">
-          <pre className="max-h-96 overflow-auto rounded bg-slate-50 p-3 text-xs">{JSON.stringify(run.result, null, 2)}</pre>
-        </Card>
-      ) : null}
+      <RunResult actionId={run.action.id} result={run.result} />
 
       <Card title={`Log (${run.logs.length} line${run.logs.length === 1 ? "" : "s"})`}>
         {run.logs.length === 0 ? (

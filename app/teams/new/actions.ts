@@ -7,6 +7,7 @@ import { requestMeta } from "@/lib/audit";
 import type { ActionResult } from "@/lib/tenancy";
 import { createTeamForUser } from "@/lib/teams/create-team-for-user";
 import { teamNameSchema } from "@/lib/teams/schemas";
+import { fieldErrorsOf } from "@/lib/validation";
 
 // Create a team owned by the signed-in user, then open it.
 export async function createTeamAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
@@ -18,7 +19,7 @@ export async function createTeamAction(_prev: ActionResult | null, form: FormDat
     return {
       ok: false,
       error: "Check the highlighted field.",
-      fieldErrors: parsed.error.flatten().fieldErrors,
+      fieldErrors: fieldErrorsOf(parsed.error),
       values,
     };
   }

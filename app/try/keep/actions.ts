@@ -3,6 +3,7 @@
 import { requestMeta } from "@/lib/audit";
 import { getSessionUser, signUpSchema, type LinkDelivery } from "@/lib/auth";
 import { ConvertTrialError, requestKeepTrial } from "@/lib/trials";
+import { fieldErrorsOf } from "@/lib/validation";
 
 export type KeepTrialState = {
   error?: string;
@@ -21,7 +22,7 @@ export async function keepTrialAction(_prev: KeepTrialState | null, form: FormDa
   const user = await getSessionUser();
   if (!user) return { error: "Your trial session has ended. Start a new trial or create an account.", values };
   const parsed = signUpSchema.safeParse(raw);
-  if (!parsed.success) return { fieldErrors: parsed.error.flatten().fieldErrors, values };
+  if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error), values };
   try {
     const delivery = await requestKeepTrial(user.id, parsed.data, await requestMeta());
     return { sent: { email: parsed.data.email, delivery } };

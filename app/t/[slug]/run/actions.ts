@@ -7,12 +7,14 @@ import { describeAction, getAction, RunRefusedError, targetKey, type Plan } from
 import { auditActor, recordAudit } from "@/lib/audit";
 import { planRun, startRun } from "@/lib/runs";
 import { withTeamAction, type ActionResult, type TeamContext } from "@/lib/tenancy";
-import { FIELD_PREFIX, fieldsFromSchema, issuesByField, paramsFromForm } from "@/app/_components/schema-fields";
+import { fieldErrorsOf } from "@/lib/validation";
+import { FIELD_PREFIX, fieldsFromSchema, paramsFromForm } from "@/app/_components/schema-fields";
 
 /** What the Run page shows after "Plan": exactly what the run would hit. */
 export interface PlanView {
   plan: Plan;
-  needsConfirmation: boolean;
+  /** Why Start run needs the typed confirmation, or null. */
+  confirmReason: string | null;
   actionId: string;
   clusterId: string;
   /** Sent back with "Start run", so the run repeats this plan's choice or is refused. */
@@ -25,8 +27,8 @@ export type RunFormState = (ActionResult<PlanView> & { refused?: string }) | nul
 const formSchema = z.object({
   slug: z.string().max(64),
   intent: z.enum(["plan", "start"]),
-  clusterId: z.string().min(1, "Choose a cluster").max(64),
-  actionId: z.string().min(1, "Choose an action").max(64),
+  clusterId: z.string().min(1, "Choose a cluster.").max(64),
+  actionId: z.string().min(1, "Choose an action.").max(64),
   confirm: z.string().trim().max(100).optional(),
   planSeed: z.string().min(8).max(100).optional(),
   expectedTargets: z.string().max(1_000_000).optional(),
@@ -72,14 +74,14 @@ export async function planOrStartRun(_prev: RunFormState, form: FormData): Promi
   const read = paramsFromForm(fields, form);
   const values = { ...own, ...prefixed(read.raw) };
   if (!parsed.success || !action) {
-    const fieldErrors = parsed.success ? { actionId: ["No such action"] } : parsed.error.flatten().fieldErrors;
+    const fieldErrors = parsed.success ? { actionId: ["Choose an action from the list."] } : fieldErrorsOf(parsed.error);
     return { ok: false, error: "Check the highlighted fields.", fieldErrors, values };
   }
   const checked = Object.keys(read.fieldErrors).length === 0 ? action.params.safeParse(read.params) : undefined;
   if (!checked?.success) {
-    const byField = checked ? issuesByField(checked.error.issues) : read.fieldErrors;
+    const byField = checked ? fieldErrorsOf(checked.error) : read.fieldErrors;
     const { "": whole, ...perField } = byField;
-    return { ok: false, error: whole?.join("; ") ?? "Check the highlighted parameters.", fieldErrors: prefixed(perField), values };
+    return { ok: false, error: whole?.join(" ") ?? "Check the highlighted parameters.", fieldErrors: prefixed(perField), values };
   }
   const { slug, intent, clusterId, confirm, planSeed } = parsed.data;
   const expectedTargets = parseExpected(parsed.data.expectedTargets);
@@ -88,8 +90,8 @@ export async function planOrStartRun(_prev: RunFormState, form: FormData): Promi
     if (intent === "plan") {
       try {
         const seed = randomBytes(16).toString("base64url");
-        const { plan, needsConfirmation } = await planRun({ ...request, planSeed: seed });
-        return { ok: true, data: { plan, needsConfirmation, actionId: action.id, clusterId, planSeed: seed, targetKeys: plan.targets.map(targetKey) } };
+        const { plan, confirmReason } = await planRun({ ...request, planSeed: seed });
+        return { ok: true, data: { plan, confirmReason, actionId: action.id, clusterId, planSeed: seed, targetKeys: plan.targets.map(targetKey) } };
       } catch (err) {
         if (!(err instanceof RunRefusedError)) throw err;
         return { ok: false, error: err.message, refused: err.code, values };
@@ -103,7 +105,7 @@ export async function planOrStartRun(_prev: RunFormState, form: FormData): Promi
     } catch (err) {
       if (!(err instanceof RunRefusedError)) throw err;
       await audit(ctx, "run.refused", { actionId: action.id, clusterId, reason: err.code });
-      const fieldErrors = err.code === "confirmation-required" ? { confirm: [`Type ${action.id} to confirm`] } : undefined;
+      const fieldErrors = err.code === "confirmation-required" ? { confirm: [`Type ${action.id} here to start this run.`] } : undefined;
       return { ok: false, error: err.message, refused: err.code, fieldErrors, values };
     }
     redirect(`/t/${ctx.team.slug}/runs/${runId}`);

@@ -70,13 +70,17 @@ export function RunForm({
   return (
     <form action={formAction} onChange={onChange} className="space-y-4">
       <input type="hidden" name="slug" value={slug} />
+      {/* The choices travel in hidden inputs from React's state: a form action resets the
+          form's own fields, which would put the menus back on their first choice. */}
+      <input type="hidden" name="clusterId" value={clusterId} />
+      <input type="hidden" name="actionId" value={actionId} />
       <Card title="What to run">
         <div className="grid gap-4 sm:grid-cols-2">
           <div className="space-y-1">
             <label htmlFor="run-cluster" className="block text-sm font-medium text-slate-700">
               Cluster
             </label>
-            <select id="run-cluster" name="clusterId" value={clusterId} onChange={(e) => setClusterId(e.target.value)} className={selectClass}>
+            <select id="run-cluster" value={clusterId} onChange={(e) => setClusterId(e.target.value)} className={selectClass}>
               {clusters.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.name}
@@ -90,7 +94,7 @@ export function RunForm({
             <label htmlFor="run-action" className="block text-sm font-medium text-slate-700">
               Action
             </label>
-            <select id="run-action" name="actionId" value={actionId} onChange={(e) => setActionId(e.target.value)} className={selectClass}>
+            <select id="run-action" value={actionId} onChange={(e) => setActionId(e.target.value)} className={selectClass}>
               {actions.map((a) => (
                 <option key={a.id} value={a.id}>
                   {a.title}
@@ -128,9 +132,15 @@ export function RunForm({
             <input type="hidden" name="planSeed" value={plan.planSeed} />
             <input type="hidden" name="expectedTargets" value={JSON.stringify(plan.targetKeys)} />
             {stale ? <Alert tone="amber">You changed the form since this plan: plan again before starting.</Alert> : null}
-            {plan.needsConfirmation ? (
+            {plan.confirmReason ? (
+              <Alert tone="amber">
+                <span className="font-medium">This run needs your confirmation. </span>
+                {plan.confirmReason}
+              </Alert>
+            ) : null}
+            {plan.confirmReason ? (
               <FormField
-                label={`This run hits ${plan.plan.targets.length} objects. Type ${plan.actionId} to confirm`}
+                label={`Type ${plan.actionId} to confirm`}
                 name="confirm"
                 autoComplete="off"
                 defaultValue={error?.values?.confirm ?? ""}

@@ -1,22 +1,28 @@
-import { requireTeamAccess } from "@/lib/tenancy";
+import { ALWAYS_PROTECTED } from "@/lib/actions";
+import { db } from "@/lib/db";
+import { requireTeamAccess, scoped } from "@/lib/tenancy";
 import { roleAllows } from "@/lib/rbac/permissions";
 import { Card } from "@/app/_components/ui";
+import { ProtectedNamespacesForm } from "./protected-namespaces-form";
 import { RenameTeamForm } from "./rename-form";
 
 export const metadata = { title: "Team settings" };
 
 export default async function TeamSettingsPage({ params }: { params: Promise<{ slug: string }> }) {
   const ctx = await requireTeamAccess((await params).slug, "team:read");
+  const canEdit = roleAllows(ctx.role, "team:update");
+  const team = await db.team.findUniqueOrThrow({ where: { id: scoped(ctx).teamId }, select: { protectedNamespaces: true } });
   return (
-    <Card title="Team">
-      <RenameTeamForm
-        slug={ctx.team.slug}
-        name={ctx.team.name}
-        canEdit={roleAllows(ctx.role, "team:update")}
-      />
-      <p className="mt-4 text-xs text-slate-500">
-        Team address: /t/{ctx.team.slug} (it stays the same when you rename the team).
-      </p>
-    </Card>
+    <div className="space-y-4">
+      <Card title="Team">
+        <RenameTeamForm slug={ctx.team.slug} name={ctx.team.name} canEdit={canEdit} />
+        <p className="mt-4 text-xs text-slate-500">
+          Team address: /t/{ctx.team.slug} (it stays the same when you rename the team).
+        </p>
+      </Card>
+      <Card title="Safety">
+        <ProtectedNamespacesForm slug={ctx.team.slug} namespaces={team.protectedNamespaces} always={ALWAYS_PROTECTED} canEdit={canEdit} />
+      </Card>
+    </div>
   );
 }

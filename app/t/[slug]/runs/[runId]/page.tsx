@@ -15,6 +15,7 @@ import { formatTime } from "../run-format";
 import { readClusterNow } from "./cluster-now";
 import { LiveRun } from "./live-run";
 import { ObjectsAffected } from "./objects-affected";
+import { RunResult } from "./run-result";
 import { SharePanel } from "./_share/share-panel";
 
 export const metadata = { title: "Run" };
@@ -96,11 +97,7 @@ export default async function RunDetailPage({ params }: { params: Params }) {
               <PlanView plan={plan} />
             </Card>
           ) : null}
-          {run.result !== null ? (
-            <Card title="Result">
-              <pre className="max-h-96 overflow-auto rounded-md bg-slate-50 p-3 text-xs">{JSON.stringify(run.result, null, 2)}</pre>
-            </Card>
-          ) : null}
+          <RunResult actionId={run.actionId} result={run.result} />
         </div>
         {/* Panels beside the run: its details; more panels (sharing) stack under it. */}
         <aside className="space-y-4">

@@ -16,6 +16,7 @@ import {
   roleSchema,
   transferOwnership,
 } from "@/lib/teams";
+import { fieldErrorsOf } from "@/lib/validation";
 
 const slugField = z.string().max(64);
 
@@ -78,7 +79,7 @@ export async function createInviteAction(
     return {
       ok: false,
       error: "Check the highlighted fields.",
-      fieldErrors: parsed.error.flatten().fieldErrors,
+      fieldErrors: fieldErrorsOf(parsed.error),
       values: { role: String(raw.role ?? ""), expiresInDays: String(raw.expiresInDays ?? "") },
     };
   return withTeamAction(slugField.catch("").parse(form.get("slug")), "members:manage", (ctx) =>

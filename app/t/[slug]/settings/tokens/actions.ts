@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { ApiTokenError, createApiToken, createTokenSchema, revokeApiToken } from "@/lib/api-tokens";
 import { withTeamAction, type ActionResult } from "@/lib/tenancy";
+import { fieldErrorsOf } from "@/lib/validation";
 
 const slugField = z.string().max(64).catch("");
 
@@ -19,7 +20,7 @@ export async function createTokenAction(
     return {
       ok: false,
       error: "Check the highlighted fields.",
-      fieldErrors: parsed.error.flatten().fieldErrors,
+      fieldErrors: fieldErrorsOf(parsed.error),
       values: {
         name: String(raw.name ?? "").slice(0, 200),
         scopes: raw.scopes.map(String).join(","),

@@ -59,7 +59,7 @@ export function CreateTokenForm({
           label="Name"
           name="name"
           maxLength={60}
-          placeholder="CI deploys"
+          placeholder="e.g. CI deploys"
           defaultValue={failed?.values?.name}
           error={failed?.fieldErrors?.name?.[0]}
         />

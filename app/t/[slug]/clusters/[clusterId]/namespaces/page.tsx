@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { protectedNamespaces } from "@/lib/actions";
 import { db } from "@/lib/db";
 import { age, clusterSummary, namespaceList } from "@/lib/views";
 import { Badge, EmptyState, Table, Td } from "@/app/_components/ui";
@@ -17,7 +18,7 @@ export default async function NamespacesPage(props: ViewProps) {
   ]);
   if (list.error) return <ViewProblem error={list.error} what="the namespaces" />;
   const counts = summary.data?.namespaces ?? {};
-  const protectedSet = new Set(team.protectedNamespaces);
+  const protectedSet = protectedNamespaces(team);
   return (
     <div className="space-y-4">
       <Freshness at={Math.min(list.at, summary.at)} refreshHref={refresh} />
@@ -49,7 +50,13 @@ export default async function NamespacesPage(props: ViewProps) {
           })}
         </Table>
       )}
-      <p className="text-xs text-slate-500">Faults never touch a protected namespace. The team&apos;s protected namespaces are set in the team settings.</p>
+      <p className="text-xs text-slate-500">
+        Faults never touch a protected namespace. The team&apos;s protected namespaces are set in the{" "}
+        <Link href={`/t/${ctx.team.slug}/settings`} className="text-brand-700 hover:underline">
+          team settings
+        </Link>
+        .
+      </p>
     </div>
   );
 }

@@ -33,7 +33,7 @@ export default async function PodsPage(props: ViewProps) {
         </label>
         <label className="flex flex-col gap-1">
           <span className="text-xs font-medium text-slate-600">Label selector</span>
-          <input name="labels" defaultValue={typeof search.labels === "string" ? search.labels : ""} placeholder="app=cart,tier!=web" className={FIELD} />
+          <input name="labels" defaultValue={typeof search.labels === "string" ? search.labels : ""} placeholder="e.g. app=cart,tier!=web" className={FIELD} />
         </label>
         <label className="flex flex-col gap-1">
           <span className="text-xs font-medium text-slate-600">Phase</span>

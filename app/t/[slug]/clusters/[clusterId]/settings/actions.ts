@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { ClusterError, clusterNameSchema, deleteCluster, findTeamCluster, recheckCluster, renameCluster } from "@/lib/clusters";
 import { withTeamAction, type ActionResult } from "@/lib/tenancy";
+import { fieldErrorsOf } from "@/lib/validation";
 
 const target = { slug: z.string().min(1).max(64), clusterId: z.string().min(1).max(64) };
 const INVALID: ActionResult = { ok: false, error: "The form was not filled in as expected. Reload the page and try again." };
@@ -24,7 +25,7 @@ export async function renameClusterAction(_prev: ActionResult | null, form: Form
     return {
       ok: false,
       error: "Check the highlighted field.",
-      fieldErrors: parsed.error.flatten().fieldErrors,
+      fieldErrors: fieldErrorsOf(parsed.error),
       values: { name: String(raw.name ?? "").slice(0, 200) },
     };
   }
