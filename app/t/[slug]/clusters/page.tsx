@@ -29,10 +29,8 @@ export default async function ClustersPage({ params }: { params: Promise<{ slug:
   const base = `/t/${ctx.team.slug}/clusters`;
   const actions = canManage ? (
     <>
-      <AddSandboxButton slug={ctx.team.slug} variant="secondary" />
-      <div>
-        <ButtonLink href={`${base}/connect`}>Connect a cluster</ButtonLink>
-      </div>
+      <AddSandboxButton slug={ctx.team.slug} variant="secondary" align="end" />
+      <ButtonLink href={`${base}/connect`}>Connect a cluster</ButtonLink>
     </>
   ) : null;
   return (

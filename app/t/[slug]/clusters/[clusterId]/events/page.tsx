@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { plural } from "@/lib/text";
 import { eventFiltersSchema, eventList, parseParams } from "@/lib/views";
 import { Alert, Badge, EmptyState, Table, Td } from "@/app/_components/ui";
 import { Freshness } from "../_views/freshness";
@@ -60,7 +61,7 @@ export default async function EventsPage(props: ViewProps) {
           </Table>
           {result.data.total > result.data.rows.length ? (
             <p className="text-xs text-slate-500">
-              The newest {result.data.rows.length} of {result.data.total.toLocaleString("en")} events. Narrow by namespace or type to see others.
+              The newest {result.data.rows.length.toLocaleString("en")} of {plural(result.data.total, "event")}. Narrow by namespace or type to see others.
             </p>
           ) : null}
         </>

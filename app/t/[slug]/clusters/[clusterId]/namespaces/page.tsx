@@ -42,7 +42,7 @@ export default async function NamespacesPage(props: ViewProps) {
                 <Td>{c?.phases.Running ?? 0}</Td>
                 <Td>{c?.phases.Pending ?? 0}</Td>
                 <Td>{c?.phases.Failed ?? 0}</Td>
-                <Td>{protectedSet.has(n.name) ? <Badge tone="blue">protected</Badge> : <span className="text-slate-400">no</span>}</Td>
+                <Td>{protectedSet.has(n.name) ? <Badge tone="blue">protected</Badge> : <span className="text-slate-500">no</span>}</Td>
                 <Td>{age(n.createdAt ?? undefined)}</Td>
               </tr>
             );
