@@ -57,7 +57,7 @@ export default async function ClustersPage({ params }: { params: Promise<{ slug:
         <Table head={["Name", "Server", "Version", "Nodes", "Status", "Last check", ""]}>
           {clusters.map((c) => (
             <tr key={c.id} data-testid="cluster-row">
-              <Td className="font-medium">
+              <Td className="whitespace-nowrap font-medium">
                 <Link href={`${base}/${c.id}`} className="text-brand-700 hover:underline">
                   {c.name}
                 </Link>

@@ -102,8 +102,11 @@ export function LiveRun({
     return () => source.close();
   }, [eventsUrl, initial.state, initial.lastLogId, initial.logs, router]);
 
+  // Follow the newest log line inside the log box only: scrollIntoView would also scroll the
+  // page, and on a phone the run page then opened at its log, its title under the header.
   useEffect(() => {
-    logEnd.current?.scrollIntoView({ block: "nearest" });
+    const box = logEnd.current?.parentElement;
+    if (box) box.scrollTop = box.scrollHeight;
   }, [logs.length]);
 
   const runState = state as RunState;

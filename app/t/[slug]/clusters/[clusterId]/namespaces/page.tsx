@@ -30,7 +30,7 @@ export default async function NamespacesPage(props: ViewProps) {
             const c = counts[n.name];
             return (
               <tr key={n.name}>
-                <Td className="font-medium">
+                <Td className="whitespace-nowrap font-medium">
                   <Link href={`${base}/pods?namespace=${encodeURIComponent(n.name)}`} className="text-brand-700 hover:underline">
                     {n.name}
                   </Link>

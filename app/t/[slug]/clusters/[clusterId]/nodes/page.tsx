@@ -41,7 +41,7 @@ export default async function NodesPage(props: ViewProps) {
             const problems = n.conditions.filter((c) => (c.type === "Ready" ? c.status !== "True" : c.status === "True"));
             return (
               <tr key={n.name}>
-                <Td className="font-medium">
+                <Td className="whitespace-nowrap font-medium">
                   {n.name}
                   {n.zone ? <div className="text-xs font-normal text-slate-500">{n.zone}</div> : null}
                 </Td>

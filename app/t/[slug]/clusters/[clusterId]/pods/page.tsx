@@ -112,7 +112,7 @@ export default async function PodsPage(props: ViewProps) {
       ) : (
         // One line per pod (the labels open on demand), so that a page of fifty pods stays
         // a list to scan rather than a wall.
-        <Table head={["Pod", "Namespace", "Status", "Ready", "Restarts", "Age", "Node", "Owner", "Labels"]}>
+        <Table head={["Pod", "Namespace", "Status", "Ready", "Age", "Node", "Owner", "Labels"]}>
           {result.data.rows.map((p) => (
             <tr key={`${p.namespace}/${p.name}`} data-testid="pod-row" className="whitespace-nowrap">
               <Td className="font-medium">{p.name}</Td>
@@ -120,8 +120,12 @@ export default async function PodsPage(props: ViewProps) {
               <Td>
                 <Badge tone={STATUS_TONE[p.status] ?? "amber"}>{p.status}</Badge>
               </Td>
-              <Td>{p.ready}</Td>
-              <Td>{p.restarts > 0 ? <strong className="text-amber-700">{p.restarts}</strong> : 0}</Td>
+              <Td>
+                {p.ready}
+                {p.restarts > 0 ? (
+                  <strong className="ml-1.5 text-xs text-amber-700">{plural(p.restarts, "restart")}</strong>
+                ) : null}
+              </Td>
               <Td>{age(p.createdAt ?? undefined)}</Td>
               <Td className="text-xs">{p.node ?? <span className="text-slate-500">not scheduled</span>}</Td>
               <Td className="text-xs">
