@@ -82,7 +82,8 @@ test("buttons keep their place when a confirmation appears under them", async ({
   const steady = { runAction: await box(runAction), title: await box(title) };
   await page.getByRole("button", { name: "Halt all runs" }).click();
   await page.getByRole("button", { name: "Halt all", exact: true }).click();
-  await expect(alertBox(page)).toContainText("Halted");
+  // With nothing in progress the answer says so; either way a message appears under the buttons.
+  await expect(alertBox(page)).toContainText(/Halted|No run was in progress/);
   expect({ runAction: await box(runAction), title: await box(title) }).toEqual(steady);
 });
 
