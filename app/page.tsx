@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Image from "next/image";
+import { getImageProps } from "next/image";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth";
@@ -8,7 +8,7 @@ import { trialRefusalMessage, type TrialRefusal } from "@/lib/trials";
 import { Alert, ButtonLink } from "@/app/_components/ui";
 import { SiteFooter, SiteHeader } from "@/app/_components/site/site-header";
 import { TryButton } from "@/app/_components/site/try-button";
-import { SCREENSHOTS } from "@/app/_components/site/screenshots";
+import { SCREENSHOTS, darkSrc, type Screenshot } from "@/app/_components/site/screenshots";
 
 export const metadata: Metadata = {
   title: { absolute: "Pystol — fault injection for Kubernetes" },
@@ -82,7 +82,7 @@ export default async function Landing({ searchParams }: { searchParams: Promise<
           <div className="grid items-start gap-6 md:grid-cols-2">
             {SCREENSHOTS.map((s) => (
               <figure key={s.src} className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
-                <Image src={s.src} alt={s.alt} width={s.width} height={s.height} className="h-auto w-full" priority={s.src === SCREENSHOTS[0]?.src} />
+                <ThemedScreenshot shot={s} first={s.src === SCREENSHOTS[0]?.src} />
                 <figcaption className="border-t border-slate-100 px-4 py-2 text-sm text-slate-600">{s.caption}</figcaption>
               </figure>
             ))}
@@ -124,5 +124,18 @@ export default async function Landing({ searchParams }: { searchParams: Promise<
       </main>
       <SiteFooter />
     </>
+  );
+}
+
+/** A screenshot in the reader's theme: the dark copy when the system asks for dark. */
+function ThemedScreenshot({ shot, first }: { shot: Screenshot; first: boolean }) {
+  const common = { alt: shot.alt, width: shot.width, height: shot.height, sizes: "(min-width: 768px) 560px, 100vw" };
+  const dark = getImageProps({ ...common, src: darkSrc(shot.src) }).props.srcSet;
+  const { props: light } = getImageProps({ ...common, src: shot.src, loading: first ? "eager" : "lazy" });
+  return (
+    <picture>
+      <source media="(prefers-color-scheme: dark)" srcSet={dark} sizes={common.sizes} />
+      <img {...light} alt={shot.alt} className="h-auto w-full" />
+    </picture>
   );
 }

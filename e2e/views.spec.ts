@@ -97,7 +97,7 @@ test("overview: nodes, pods by phase, requested vs allocatable charts, live usag
   await expect(page.getByText("used now (metrics.k8s.io)").first()).toBeVisible();
   await expect(page.getByTestId("usage-note")).toHaveCount(0);
   await expect(page.getByTestId("freshness")).toContainText("Read from the cluster");
-  await expect(page.getByRole("link", { name: "pod-kill" })).toHaveAttribute("href", `/t/${slug}/runs/${runId}`);
+  await expect(page.getByRole("link", { name: "Kill pods" })).toHaveAttribute("href", `/t/${slug}/runs/${runId}`);
 });
 
 test("namespaces show status, pod counts and the team's protected namespaces", async ({ page }) => {

@@ -1,4 +1,5 @@
 import type { ClusterSummary, WorkloadSummary } from "./cluster-summary";
+import { plural } from "@/lib/text";
 import type { RunTargets } from "./cluster-runs";
 import type { GraphPod } from "./reads";
 import type { GraphParams } from "./view-filters";
@@ -91,7 +92,7 @@ export function buildGraph(base: string, s: ClusterSummary, p: GraphParams, pods
       id: `n:${n}`,
       column: "namespace",
       label: n,
-      detail: `${info.pods} pods`,
+      detail: plural(info.pods, "pod"),
       href: href(base, { ...keep, ns: p.ns === n ? undefined : n }),
       selected: p.ns === n,
       hit: hitNs.has(n),
@@ -114,7 +115,7 @@ export function buildGraph(base: string, s: ClusterSummary, p: GraphParams, pods
       id,
       column: "workload",
       label: w.name,
-      detail: `${w.kind} · ${w.pods} pods`,
+      detail: `${w.kind} · ${plural(w.pods, "pod")}`,
       href: href(base, { ...keep, ns: w.namespace, w: openW === id ? undefined : key }),
       selected: openW === id,
       hit: hitW.has(id),
@@ -165,7 +166,7 @@ export function buildGraph(base: string, s: ClusterSummary, p: GraphParams, pods
       id: `N:${r.node}`,
       column: "node",
       label: r.node,
-      detail: `${r.total} pods here${info && !info.ready ? " · not ready" : ""}${info?.unschedulable ? " · cordoned" : ""}`,
+      detail: `${plural(r.total, "pod")} here${info && !info.ready ? " · not ready" : ""}${info?.unschedulable ? " · cordoned" : ""}`,
       href: null,
       selected: false,
       hit: hitNodes.has(r.node),
@@ -185,7 +186,7 @@ export function buildGraph(base: string, s: ClusterSummary, p: GraphParams, pods
         total += n;
       }
     }
-    columns.node.push({ id, column: "node", label: `${rest.length} other nodes`, detail: `${total} pods`, href: null, selected: false, hit: false, tone: "muted" });
+    columns.node.push({ id, column: "node", label: `${plural(rest.length, "other node")}`, detail: plural(total, "pod"), href: null, selected: false, hit: false, tone: "muted" });
     for (const [f, n] of from) edges.push({ from: f, to: id, weight: n });
   }
   const hits = [...Object.values(columns)].flat().filter((i) => i.hit).length;

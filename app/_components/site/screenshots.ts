@@ -1,5 +1,6 @@
 // Screenshots of the product on the landing page, made by `npm run screenshots` against the
-// running stack (scripts/screenshots.ts) and committed under public/screenshots/.
+// running stack (scripts/screenshots.ts) at these sizes and committed under public/screenshots/,
+// each also as NAME-dark.png in the dark theme.
 export interface Screenshot {
   src: string;
   alt: string;
@@ -28,13 +29,16 @@ export const SCREENSHOTS: Screenshot[] = [
     alt: "The run page with the dry run of a pod kill",
     caption: "Plan first: the dry run lists exactly which pods a run would delete",
     width: 1280,
-    height: 1259,
+    height: 1300,
   },
   {
     src: "/screenshots/result.png",
     alt: "A finished pod-kill run with its steps, log and the replacement pod",
     caption: "The run: steps, live log, and the pod the deployment started in its place",
     width: 1280,
-    height: 1284,
+    height: 1300,
   },
 ];
+
+/** The dark theme's copy of a screenshot. */
+export const darkSrc = (src: string) => src.replace(/\.png$/, "-dark.png");

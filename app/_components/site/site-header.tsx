@@ -8,11 +8,12 @@ export function SiteHeader() {
         <Link href="/" className="flex items-center gap-2 font-semibold">
           <span aria-hidden className="inline-block h-5 w-5 rounded bg-brand-600" /> Pystol
         </Link>
-        <nav aria-label="Site" className="flex items-center gap-1 text-sm">
-          <Link href="/docs" className="rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100">
+        {/* One line on a phone: Docs and FAQ are in the footer there. */}
+        <nav aria-label="Site" className="flex items-center gap-1 whitespace-nowrap text-sm">
+          <Link href="/docs" className="hidden rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100 sm:block">
             Docs
           </Link>
-          <Link href="/faq" className="rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100">
+          <Link href="/faq" className="hidden rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100 sm:block">
             FAQ
           </Link>
           <Link href="/signin" className="rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100">

@@ -116,7 +116,7 @@ export default async function SharedRunPage({ params }: Props) {
                   <Td>{t.kind}</Td>
                   <Td>{t.namespace ?? "—"}</Td>
                   <Td className="font-mono">{t.name}</Td>
-                  <Td>{state ? <Badge tone={stateTone(state)}>{stateLabel(state)}</Badge> : <span className="text-slate-400">{run.dryRun ? "would be hit" : "not touched"}</span>}</Td>
+                  <Td>{state ? <Badge tone={stateTone(state)}>{stateLabel(state)}</Badge> : <span className="text-slate-500">{run.dryRun ? "would be hit" : "not touched"}</span>}</Td>
                 </tr>
               );
             })}
@@ -151,10 +151,10 @@ export default async function SharedRunPage({ params }: Props) {
         {run.logs.length === 0 ? (
           <p className="text-sm text-slate-500">The run wrote no log lines.</p>
         ) : (
-          <pre className="max-h-[32rem] overflow-auto rounded bg-slate-900 p-3 text-xs leading-5 text-slate-100">
+          <pre className="max-h-[32rem] overflow-auto rounded bg-console p-3 text-xs leading-5 text-console-text">
             {run.logs.map((l, i) => (
-              <div key={i} className={l.level === "error" ? "text-red-300" : l.level === "warn" ? "text-amber-200" : undefined}>
-                <span className="text-slate-400">{l.at.toISOString().slice(11, 23)}</span> {l.message}
+              <div key={i} className={l.level === "error" ? "text-console-error" : l.level === "warn" ? "text-console-warn" : undefined}>
+                <span className="text-console-muted">{l.at.toISOString().slice(11, 23)}</span> {l.message}
               </div>
             ))}
           </pre>

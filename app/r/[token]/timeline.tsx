@@ -39,37 +39,44 @@ export function Timeline({ run }: { run: SharedRun }) {
   return (
     <div className="space-y-4">
       {steps.length > 0 ? (
-        <svg
-          role="img"
-          aria-label={`Steps over ${formatRunDuration(span)}`}
-          viewBox={`0 0 ${width} ${steps.length * rowH + 20}`}
-          className="w-full"
-        >
-          {steps.map((s, i) => {
-            const x0 = ((s.startedAt!.getTime() - start) / span) * width;
-            const x1 = (((s.finishedAt ?? s.startedAt)!.getTime() - start) / span) * width;
-            return (
-              <g key={s.index}>
-                <title>{`${s.name}: ${stateLabel(s.state)}`}</title>
-                <rect
-                  x={x0}
-                  y={i * rowH + 4}
-                  width={Math.max(3, x1 - x0)}
-                  height={rowH - 8}
-                  rx={3}
-                  fill={BAR_COLOURS[s.state] ?? "#94a3b8"}
-                />
-              </g>
-            );
-          })}
-          <line x1={0} x2={width} y1={steps.length * rowH + 4} y2={steps.length * rowH + 4} stroke="#e2e8f0" />
-          <text x={0} y={steps.length * rowH + 17} fontSize={11} fill="#64748b">
-            0
-          </text>
-          <text x={width} y={steps.length * rowH + 17} fontSize={11} fill="#64748b" textAnchor="end">
-            {formatRunDuration(span)}
-          </text>
-        </svg>
+        <figure>
+          <svg
+            role="img"
+            aria-label={`Steps over ${formatRunDuration(span)}`}
+            viewBox={`0 0 ${width} ${steps.length * rowH + 6}`}
+            className="w-full"
+          >
+            {steps.map((s, i) => {
+              const x0 = ((s.startedAt!.getTime() - start) / span) * width;
+              const x1 = (((s.finishedAt ?? s.startedAt)!.getTime() - start) / span) * width;
+              return (
+                <g key={s.index}>
+                  <title>{`${s.name}: ${stateLabel(s.state)}`}</title>
+                  <rect
+                    x={x0}
+                    y={i * rowH + 4}
+                    width={Math.max(3, x1 - x0)}
+                    height={rowH - 8}
+                    rx={3}
+                    fill={BAR_COLOURS[s.state] ?? "#94a3b8"}
+                  />
+                </g>
+              );
+            })}
+            <line
+              x1={0}
+              x2={width}
+              y1={steps.length * rowH + 4}
+              y2={steps.length * rowH + 4}
+              className="stroke-slate-200"
+            />
+          </svg>
+          {/* The axis in HTML: SVG text would shrink with the drawing on a phone. */}
+          <figcaption aria-hidden className="mt-1 flex justify-between text-xs text-slate-600">
+            <span>0</span>
+            <span>{formatRunDuration(span)}</span>
+          </figcaption>
+        </figure>
       ) : null}
       <ol className="space-y-1 text-sm">
         {events.map((e, i) => (

@@ -99,12 +99,13 @@ export function GuideCard({ slug, clusterId, guide, drawnAt }: { slug: string; c
       <div className="mt-3 h-1.5 overflow-hidden rounded-full bg-slate-100" aria-hidden>
         <div className="h-full bg-brand-600 transition-all" style={{ width: `${(doneCount / list.length) * 100}%` }} />
       </div>
-      <ol className="mt-3 space-y-2">
+      <ol className="mt-3 space-y-2 max-md:mt-2">
         {list.map((s, i) => {
           const done = guide.done[s.id];
           const current = guide.current === s.id;
           return (
-            <li key={s.id} data-testid={`guide-step-${s.id}`} data-done={done} className={`rounded-md px-3 py-2 text-sm ${current ? "bg-brand-50" : ""}`}>
+            // On a phone only the current step shows, so the guide does not fill the first screen.
+            <li key={s.id} data-testid={`guide-step-${s.id}`} data-done={done} className={`rounded-md px-3 py-2 text-sm ${current ? "bg-brand-50" : "hidden md:block"}`}>
               <div className="flex items-center gap-2">
                 <span aria-hidden className={`flex h-5 w-5 shrink-0 items-center justify-center rounded-full text-xs font-semibold ${done ? "bg-emerald-600 text-white" : "bg-slate-200 text-slate-700"}`}>
                   {done ? "✓" : i + 1}

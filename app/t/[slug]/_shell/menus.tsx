@@ -38,12 +38,12 @@ const menuClass =
 export function TeamSwitcher({ current, teams }: { current: TeamItem; teams: TeamItem[] }) {
   const ref = useMenu();
   return (
-    <details ref={ref} className="relative">
+    <details ref={ref} className="relative min-w-0">
       <summary
         className="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1.5 text-sm font-medium hover:bg-slate-100"
         data-testid="team-switcher"
       >
-        {current.name}
+        <span className="truncate">{current.name}</span>
         <span aria-hidden className="text-slate-400">
           ▾
         </span>

@@ -6,6 +6,9 @@ import { Badge, ButtonLink, Card, PageHeader } from "@/app/_components/ui";
 
 export const metadata = { title: "Available actions" };
 
+// "Run kill pods", but "Run a job" rather than "Run run a job".
+const runLabel = (title: string) => (/^run\b/i.test(title) ? title : `Run ${title.toLowerCase()}`);
+
 const KIND_LABELS = { text: "text", integer: "whole number", number: "number", boolean: "yes / no", list: "list", select: "choice" } as const;
 
 export default async function ActionsPage({ params }: { params: Promise<{ slug: string }> }) {
@@ -29,7 +32,7 @@ export default async function ActionsPage({ params }: { params: Promise<{ slug: 
                   <p className="mt-1 max-w-3xl text-sm text-slate-600">{action.description}</p>
                 </div>
                 {canRun ? (
-                  <ButtonLink href={`/t/${ctx.team.slug}/run?action=${action.id}`}>Run {action.title.toLowerCase()}</ButtonLink>
+                  <ButtonLink href={`/t/${ctx.team.slug}/run?action=${action.id}`}>{runLabel(action.title)}</ButtonLink>
                 ) : null}
               </div>
               <div className="mt-3 flex flex-wrap items-center gap-1.5 text-xs text-slate-600">

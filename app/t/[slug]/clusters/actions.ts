@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { plural } from "@/lib/text";
 import { z } from "zod";
 import { ClusterError, addSandboxCluster, nextSandboxName } from "@/lib/clusters";
 import { withTeamAction, type ActionResult } from "@/lib/tenancy";
@@ -19,7 +20,7 @@ export async function addSandboxClusterAction(_prev: ActionResult | null, form: 
         ok: true,
         message:
           cluster.status === "CONNECTED"
-            ? `Sandbox cluster "${cluster.name}" is ready, with ${cluster.nodeCount ?? 0} nodes and the demo application.`
+            ? `Sandbox cluster "${cluster.name}" is ready, with ${plural(cluster.nodeCount ?? 0, "node")} and the demo application.`
             : `Sandbox cluster "${cluster.name}" was created but does not answer yet: ${cluster.statusMessage ?? "try Re-check in its settings"}.`,
       };
     } catch (err) {

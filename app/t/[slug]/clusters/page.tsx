@@ -29,10 +29,8 @@ export default async function ClustersPage({ params }: { params: Promise<{ slug:
   const base = `/t/${ctx.team.slug}/clusters`;
   const actions = canManage ? (
     <>
-      <AddSandboxButton slug={ctx.team.slug} variant="secondary" />
-      <div>
-        <ButtonLink href={`${base}/connect`}>Connect a cluster</ButtonLink>
-      </div>
+      <AddSandboxButton slug={ctx.team.slug} variant="secondary" align="end" />
+      <ButtonLink href={`${base}/connect`}>Connect a cluster</ButtonLink>
     </>
   ) : null;
   return (
@@ -59,7 +57,7 @@ export default async function ClustersPage({ params }: { params: Promise<{ slug:
         <Table head={["Name", "Server", "Version", "Nodes", "Status", "Last check", ""]}>
           {clusters.map((c) => (
             <tr key={c.id} data-testid="cluster-row">
-              <Td className="font-medium">
+              <Td className="whitespace-nowrap font-medium">
                 <Link href={`${base}/${c.id}`} className="text-brand-700 hover:underline">
                   {c.name}
                 </Link>

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { roleAllows } from "@/lib/rbac/permissions";
 import { requireTeamAccess, scoped } from "@/lib/tenancy";
 import { fieldsFromSchema } from "@/app/_components/schema-fields";
-import { Alert, ButtonLink, EmptyState, PageHeader } from "@/app/_components/ui";
+import { ButtonLink, EmptyState, PageHeader } from "@/app/_components/ui";
 import { RunForm, type ActionChoice } from "./run-form";
 
 export const metadata = { title: "Run" };
@@ -21,10 +21,24 @@ export default async function RunPage({ params, searchParams }: { params: Promis
     />
   );
   if (!roleAllows(ctx.role, "runs:create")) {
+    // Reached by its address only (the menu leaves it out for viewers): say why, and where to look.
     return (
       <>
-        {header}
-        <Alert tone="amber">Your role in this team can read runs but not start them. Ask an owner or admin to make you a member.</Alert>
+        <PageHeader title="Run an action" />
+        <EmptyState
+          title="You can look, but not run"
+          action={
+            <div className="flex flex-wrap justify-center gap-2">
+              <ButtonLink href={`${base}/runs`}>See the team&apos;s runs</ButtonLink>
+              <ButtonLink href={`${base}/actions`} variant="secondary">
+                Read about the actions
+              </ButtonLink>
+            </div>
+          }
+        >
+          As a viewer of this team you can read its clusters and runs, but starting a run needs the member role. Ask an
+          owner or admin of the team to change your role.
+        </EmptyState>
       </>
     );
   }

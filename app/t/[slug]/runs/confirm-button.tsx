@@ -29,7 +29,9 @@ export function ConfirmButton({
     setAsking(false);
   }
   return (
-    <div className="flex flex-col items-end gap-2">
+    // Its parts join the surrounding row of buttons (a page header's actions), and the answer
+    // takes a line of its own below that row: the buttons do not move when it appears.
+    <div className="contents">
       {asking ? (
         <form action={formAction} className="flex flex-wrap items-center justify-end gap-2 rounded-md border border-red-200 bg-red-50 px-3 py-2">
           {Object.entries(fields).map(([k, v]) => (
@@ -48,7 +50,11 @@ export function ConfirmButton({
           {label}
         </Button>
       )}
-      {state ? <Alert tone={state.ok ? "green" : "red"}>{state.ok ? state.message : state.error}</Alert> : null}
+      {state ? (
+        <div className="flex basis-full justify-end">
+          <Alert tone={state.ok ? "green" : "red"}>{state.ok ? state.message : state.error}</Alert>
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -1,4 +1,6 @@
 import Link from "next/link";
+import { getAction } from "@/lib/actions";
+import { plural } from "@/lib/text";
 import { clusterSummary, formatCpu, formatMem, nodeUsage, recentRuns } from "@/lib/views";
 import { Alert, Badge, Card, EmptyState, Stat, Table, Td } from "@/app/_components/ui";
 import { ChartLegend, NodeChart, PHASE_COLORS, StackedBar, UsageBar } from "./_views/charts";
@@ -25,14 +27,14 @@ export default async function ClusterOverviewPage(props: ViewProps) {
           {runs.map((r) => (
             <tr key={r.id}>
               <Td className="font-medium">
-                <Link href={`/t/${ctx.team.slug}/runs/${r.id}`} className="text-brand-700 hover:underline">
-                  {r.actionId}
+                <Link href={`/t/${ctx.team.slug}/runs/${r.id}`} className="whitespace-nowrap text-brand-700 hover:underline">
+                  {getAction(r.actionId)?.title ?? r.actionId}
                 </Link>
               </Td>
               <Td>
                 <Badge>{r.state.toLowerCase().replace("_", " ")}</Badge>
               </Td>
-              <Td>{r.queuedAt.toISOString().slice(0, 16).replace("T", " ")}</Td>
+              <Td className="whitespace-nowrap">{r.queuedAt.toISOString().slice(0, 16).replace("T", " ")} UTC</Td>
             </tr>
           ))}
         </Table>
@@ -88,8 +90,8 @@ export default async function ClusterOverviewPage(props: ViewProps) {
       <Card title="Cluster CPU and memory">
         <div className="grid gap-4 sm:grid-cols-2">
           <div>
-            <div className="mb-1 flex justify-between text-xs text-slate-600">
-              <span>CPU</span>
+            <div className="mb-1 flex flex-wrap justify-between gap-x-3 text-xs text-slate-600">
+              <span className="font-medium text-slate-700">CPU</span>
               <span>
                 {formatCpu(total.reqCpu)} requested{live ? ` · ${formatCpu(total.useCpu)} used` : ""} · {formatCpu(total.cpu)} allocatable
               </span>
@@ -97,8 +99,8 @@ export default async function ClusterOverviewPage(props: ViewProps) {
             <UsageBar label="Cluster CPU requested versus allocatable" requested={total.reqCpu} used={live ? total.useCpu : null} capacity={total.cpu} />
           </div>
           <div>
-            <div className="mb-1 flex justify-between text-xs text-slate-600">
-              <span>Memory</span>
+            <div className="mb-1 flex flex-wrap justify-between gap-x-3 text-xs text-slate-600">
+              <span className="font-medium text-slate-700">Memory</span>
               <span>
                 {formatMem(total.reqMem)} requested{live ? ` · ${formatMem(total.useMem)} used` : ""} · {formatMem(total.mem)} allocatable
               </span>
@@ -133,7 +135,7 @@ export default async function ClusterOverviewPage(props: ViewProps) {
           </>
         )}
       </Card>
-      {ready < s.nodes.length ? <Alert tone="amber">{s.nodes.length - ready} node(s) are not ready: see the Nodes tab for their conditions.</Alert> : null}
+      {ready < s.nodes.length ? <Alert tone="amber">{s.nodes.length - ready === 1 ? "1 node is" : `${plural(s.nodes.length - ready, "node")} are`} not ready: see the Nodes tab for their conditions.</Alert> : null}
       {runList}
     </div>
   );

@@ -32,7 +32,7 @@ const STEP_DOT: Record<string, string> = {
   ROLLED_BACK: "bg-amber-500",
   ROLLBACK_FAILED: "bg-red-700",
 };
-const LOG_TONE: Record<string, string> = { warn: "text-amber-300", error: "text-red-300", debug: "text-slate-500" };
+const LOG_TONE: Record<string, string> = { warn: "text-console-warn", error: "text-console-error", debug: "text-console-muted" };
 
 type Incoming =
   | { type: "state"; state: string; error?: string | null }
@@ -141,8 +141,11 @@ export function LiveRun({
     return () => source.close();
   }, [eventsUrl, initial.state, initial.lastLogId, initial.logs, router]);
 
+  // Follow the newest log line inside the log box only: scrollIntoView would also scroll the
+  // page, and on a phone the run page then opened at its log, its title under the header.
   useEffect(() => {
-    logEnd.current?.scrollIntoView({ block: "nearest" });
+    const box = logEnd.current?.parentElement;
+    if (box) box.scrollTop = box.scrollHeight;
   }, [logs.length]);
 
   const restore = nextRestore(state, steps);
@@ -225,11 +228,11 @@ export function LiveRun({
       </Card>
 
       <Card title="Log">
-        <ol aria-label="Run log" className="max-h-96 overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">
-          {logs.length === 0 ? <li className="text-slate-400">No log line yet.</li> : null}
+        <ol aria-label="Run log" className="max-h-96 overflow-auto rounded-md bg-console p-3 font-mono text-xs leading-relaxed text-console-text">
+          {logs.length === 0 ? <li className="text-console-muted">No log line yet.</li> : null}
           {logs.map((l) => (
             <li key={l.key} className={LOG_TONE[l.level] ?? ""}>
-              <span className="text-slate-500">{clock(l.at)}</span> {l.message}
+              <span className="text-console-muted">{clock(l.at)}</span> {l.message}
             </li>
           ))}
           <li ref={logEnd} aria-hidden />

@@ -115,7 +115,7 @@ export default async function RunDetailPage({ params }: { params: Params }) {
             </dl>
           </Card>
           <Card title="Parameters">
-            <pre className="overflow-auto text-xs">{JSON.stringify(run.params, null, 2)}</pre>
+            <pre className="whitespace-pre-wrap break-all text-xs">{JSON.stringify(run.params, null, 2)}</pre>
           </Card>
           <SharePanel ctx={ctx} runId={run.id} />
         </aside>

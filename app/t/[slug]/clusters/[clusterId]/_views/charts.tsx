@@ -1,29 +1,33 @@
-// Plain server-rendered SVG charts for the cluster views.
+// Server-rendered charts for the cluster views. Colours are Tailwind classes (fill-*, bg-*),
+// so the charts follow the light and dark themes with the rest of the page.
 
-export const PHASE_COLORS: Record<string, string> = {
-  Running: "#10b981",
-  Succeeded: "#64748b",
-  Pending: "#f59e0b",
-  Failed: "#ef4444",
-  Unknown: "#a855f7",
+/** Pod phases and the colour class each is drawn with (SVG fill and legend swatch). */
+export const PHASE_COLORS: Record<string, { fill: string; swatch: string }> = {
+  Running: { fill: "fill-emerald-500", swatch: "bg-emerald-500" },
+  Succeeded: { fill: "fill-slate-500", swatch: "bg-slate-500" },
+  Pending: { fill: "fill-amber-500", swatch: "bg-amber-500" },
+  Failed: { fill: "fill-red-500", swatch: "bg-red-500" },
+  Unknown: { fill: "fill-purple-500", swatch: "bg-purple-500" },
 };
 
+type Part = { name: string; value: number; color: { fill: string; swatch: string } };
+
 /** A stacked bar of counts with a legend (pods by phase). */
-export function StackedBar({ parts, label }: { parts: { name: string; value: number; color: string }[]; label: string }) {
+export function StackedBar({ parts, label }: { parts: Part[]; label: string }) {
   const total = parts.reduce((a, p) => a + p.value, 0) || 1;
   const offsets = parts.map((_, i) => parts.slice(0, i).reduce((a, p) => a + (p.value / total) * 100, 0));
   return (
     <figure>
       <svg role="img" aria-label={label} viewBox="0 0 100 8" preserveAspectRatio="none" className="h-6 w-full overflow-hidden rounded">
-        <rect width="100" height="8" fill="#e2e8f0" />
+        <rect width="100" height="8" className="fill-slate-200" />
         {parts.map((p, i) => (
-          <rect key={p.name} x={offsets[i]} width={(p.value / total) * 100} height="8" fill={p.color} />
+          <rect key={p.name} x={offsets[i]} width={(p.value / total) * 100} height="8" className={p.color.fill} />
         ))}
       </svg>
       <figcaption className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
         {parts.map((p) => (
           <span key={p.name} className="flex items-center gap-1.5">
-            <span aria-hidden className="inline-block h-2.5 w-2.5 rounded-sm" style={{ background: p.color }} />
+            <span aria-hidden className={`inline-block h-2.5 w-2.5 rounded-sm ${p.color.swatch}`} />
             {p.name} <strong className="font-semibold text-slate-800">{p.value.toLocaleString("en")}</strong>
           </span>
         ))}
@@ -40,49 +44,68 @@ export function UsageBar({ requested, used, capacity, label, title }: { requeste
   const pct = (v: number) => (capacity > 0 ? Math.min(100, (v / capacity) * 100) : 0);
   const over = capacity > 0 && requested > capacity;
   return (
-    <div className="min-w-32" title={title}>
+    <div className="min-w-24" title={title}>
       <svg role="img" aria-label={label} viewBox="0 0 100 10" preserveAspectRatio="none" className="h-2.5 w-full overflow-hidden rounded-full">
-        <rect width="100" height="10" fill="#e2e8f0" />
-        <rect width={pct(requested)} height="10" fill={over ? "#ef4444" : "#6366f1"} />
-        {used != null ? <rect x="0" y="7" width={pct(used)} height="3" fill="#0f766e" /> : null}
+        <rect width="100" height="10" className="fill-slate-200" />
+        <rect width={pct(requested)} height="10" className={over ? "fill-red-500" : "fill-indigo-500"} />
+        {used != null ? <rect x="0" y="7" width={pct(used)} height="3" className="fill-teal-700" /> : null}
       </svg>
     </div>
   );
 }
 
-/** One row per item, requested vs allocatable for CPU and memory (the per-node chart). */
-export function NodeChart({ rows, label }: { rows: { name: string; cpu: number; mem: number; usedCpu?: number | null; usedMem?: number | null }[]; label: string }) {
-  const rowH = 18;
-  const h = rows.length * rowH + 20;
-  const bar = (v: number) => Math.min(1, Math.max(0, v)) * 200;
+type NodeRow = { name: string; cpu: number; mem: number; usedCpu?: number | null; usedMem?: number | null };
+
+const percent = (v: number) => `${Math.round(v * 100)}%`;
+
+/**
+ * One row per node, requested versus allocatable for CPU and memory (the per-node chart).
+ * Drawn as HTML rows of bars, not one scaled SVG, so its text keeps the page's size on a phone
+ * (a 640-unit drawing shrunk to 350 px made 5 px text).
+ */
+export function NodeChart({ rows, label }: { rows: NodeRow[]; label: string }) {
   return (
-    <svg role="img" aria-label={label} viewBox={`0 0 640 ${h}`} className="w-full" style={{ maxHeight: h * 1.2 }}>
-      <text x="180" y="12" fontSize="10" fill="#475569">CPU requested / allocatable</text>
-      <text x="420" y="12" fontSize="10" fill="#475569">Memory requested / allocatable</text>
-      {rows.map((r, i) => {
-        const y = 20 + i * rowH;
-        return (
-          <g key={r.name}>
-            <text x="0" y={y + 10} fontSize="10" fill="#0f172a">
-              {r.name.length > 28 ? `${r.name.slice(0, 27)}…` : r.name}
-            </text>
-            <rect x="180" y={y} width="200" height="10" rx="2" fill="#e2e8f0" />
-            <rect x="180" y={y} width={bar(r.cpu)} height="10" rx="2" fill={r.cpu > 1 ? "#ef4444" : "#6366f1"} />
-            {r.usedCpu != null ? <rect x="180" y={y + 7} width={bar(r.usedCpu)} height="3" fill="#0f766e" /> : null}
-            <rect x="420" y={y} width="200" height="10" rx="2" fill="#e2e8f0" />
-            <rect x="420" y={y} width={bar(r.mem)} height="10" rx="2" fill={r.mem > 1 ? "#ef4444" : "#6366f1"} />
-            {r.usedMem != null ? <rect x="420" y={y + 7} width={bar(r.usedMem)} height="3" fill="#0f766e" /> : null}
-            <title>{`${r.name}: CPU ${Math.round(r.cpu * 100)}%, memory ${Math.round(r.mem * 100)}% requested`}</title>
-          </g>
-        );
-      })}
-    </svg>
+    <div role="img" aria-label={label} className="text-xs">
+      <div aria-hidden className="hidden grid-cols-[minmax(8rem,14rem)_1fr_1fr] gap-x-4 pb-1 font-medium text-slate-600 sm:grid">
+        <span>Node</span>
+        <span>CPU requested / allocatable</span>
+        <span>Memory requested / allocatable</span>
+      </div>
+      <ul className="divide-y divide-slate-100 sm:divide-y-0">
+        {rows.map((r) => (
+          <li
+            key={r.name}
+            title={`${r.name}: CPU ${percent(r.cpu)}, memory ${percent(r.mem)} requested`}
+            className="grid gap-x-4 gap-y-1 py-1.5 sm:grid-cols-[minmax(8rem,14rem)_1fr_1fr] sm:items-center sm:py-1"
+          >
+            <span className="truncate font-medium text-slate-800">{r.name}</span>
+            <Meter what="CPU" value={r.cpu} used={r.usedCpu} />
+            <Meter what="Memory" value={r.mem} used={r.usedMem} />
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Meter({ what, value, used }: { what: string; value: number; used?: number | null }) {
+  const w = (v: number) => Math.min(100, Math.max(0, v * 100));
+  return (
+    <span className="flex items-center gap-2">
+      <span className="w-14 shrink-0 text-slate-600 sm:hidden">{what}</span>
+      <svg aria-hidden viewBox="0 0 100 10" preserveAspectRatio="none" className="h-2.5 min-w-0 flex-1 overflow-hidden rounded">
+        <rect width="100" height="10" className="fill-slate-200" />
+        <rect width={w(value)} height="10" className={value > 1 ? "fill-red-500" : "fill-indigo-500"} />
+        {used != null ? <rect y="7" width={w(used)} height="3" className="fill-teal-700" /> : null}
+      </svg>
+      <span className="w-10 shrink-0 text-right tabular-nums text-slate-600">{percent(value)}</span>
+    </span>
   );
 }
 
 export function ChartLegend({ usage }: { usage: boolean }) {
   return (
-    <p className="mt-2 flex gap-4 text-xs text-slate-500">
+    <p className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
       <span className="flex items-center gap-1.5">
         <span aria-hidden className="inline-block h-2.5 w-2.5 rounded-sm bg-indigo-500" /> requested
       </span>

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { plural } from "@/lib/text";
 import { eventFiltersSchema, eventList, parseParams } from "@/lib/views";
 import { Alert, Badge, EmptyState, Table, Td } from "@/app/_components/ui";
 import { Freshness } from "../_views/freshness";
@@ -44,23 +45,23 @@ export default async function EventsPage(props: ViewProps) {
           <Table head={["Last seen", "Type", "Reason", "Object", "Message", "Count"]}>
             {result.data.rows.map((e, i) => (
               <tr key={i} data-testid="event-row">
-                <Td className="whitespace-nowrap text-xs">{e.last ? e.last.slice(0, 19).replace("T", " ") : "—"}</Td>
+                <Td className="whitespace-nowrap text-xs">{e.last ? `${e.last.slice(0, 19).replace("T", " ")} UTC` : "—"}</Td>
                 <Td>
                   <Badge tone={e.type === "Warning" ? "amber" : "slate"}>{e.type}</Badge>
                 </Td>
                 <Td className="font-medium">{e.reason}</Td>
-                <Td className="text-xs">
+                <Td className="whitespace-nowrap text-xs">
                   {e.object}
                   <div className="text-slate-500">{e.namespace}</div>
                 </Td>
-                <Td className="max-w-md break-words text-xs">{e.message}</Td>
+                <Td className="min-w-64 max-w-md break-words text-xs">{e.message}</Td>
                 <Td>{e.count}</Td>
               </tr>
             ))}
           </Table>
           {result.data.total > result.data.rows.length ? (
             <p className="text-xs text-slate-500">
-              The newest {result.data.rows.length} of {result.data.total.toLocaleString("en")} events. Narrow by namespace or type to see others.
+              The newest {result.data.rows.length.toLocaleString("en")} of {plural(result.data.total, "event")}. Narrow by namespace or type to see others.
             </p>
           ) : null}
         </>

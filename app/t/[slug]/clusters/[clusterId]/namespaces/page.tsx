@@ -31,7 +31,7 @@ export default async function NamespacesPage(props: ViewProps) {
             const c = counts[n.name];
             return (
               <tr key={n.name}>
-                <Td className="font-medium">
+                <Td className="whitespace-nowrap font-medium">
                   <Link href={`${base}/pods?namespace=${encodeURIComponent(n.name)}`} className="text-brand-700 hover:underline">
                     {n.name}
                   </Link>
@@ -43,7 +43,7 @@ export default async function NamespacesPage(props: ViewProps) {
                 <Td>{c?.phases.Running ?? 0}</Td>
                 <Td>{c?.phases.Pending ?? 0}</Td>
                 <Td>{c?.phases.Failed ?? 0}</Td>
-                <Td>{protectedSet.has(n.name) ? <Badge tone="blue">protected</Badge> : <span className="text-slate-400">no</span>}</Td>
+                <Td>{protectedSet.has(n.name) ? <Badge tone="blue">protected</Badge> : <span className="text-slate-500">no</span>}</Td>
                 <Td>{age(n.createdAt ?? undefined)}</Td>
               </tr>
             );

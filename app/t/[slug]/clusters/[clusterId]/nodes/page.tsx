@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { plural } from "@/lib/text";
 import { clusterSummary, formatCpu, formatMem, nodeUsage } from "@/lib/views";
 import { Badge, EmptyState, Table, Td } from "@/app/_components/ui";
 import { ChartLegend, UsageBar } from "../_views/charts";
@@ -40,7 +41,7 @@ export default async function NodesPage(props: ViewProps) {
             const problems = n.conditions.filter((c) => (c.type === "Ready" ? c.status !== "True" : c.status === "True"));
             return (
               <tr key={n.name}>
-                <Td className="font-medium">
+                <Td className="whitespace-nowrap font-medium">
                   {n.name}
                   {n.zone ? <div className="text-xs font-normal text-slate-500">{n.zone}</div> : null}
                 </Td>
@@ -59,7 +60,7 @@ export default async function NodesPage(props: ViewProps) {
                 <Td>{n.unschedulable ? <Badge tone="amber">cordoned</Badge> : <span className="text-slate-500">schedulable</span>}</Td>
                 <Td className="text-xs">
                   {n.taints.length === 0 ? (
-                    <span className="text-slate-400">none</span>
+                    <span className="text-slate-500">none</span>
                   ) : (
                     n.taints.map((t) => (
                       <div key={`${t.key}:${t.effect}`} className="font-mono">
@@ -71,7 +72,7 @@ export default async function NodesPage(props: ViewProps) {
                 </Td>
                 <Td>
                   <Link href={`${base}/pods?node=${encodeURIComponent(n.name)}`} className="text-brand-700 hover:underline">
-                    {n.pods} pods
+                    {plural(n.pods, "pod")}
                   </Link>
                 </Td>
                 <Td>
@@ -98,7 +99,7 @@ export default async function NodesPage(props: ViewProps) {
         <nav aria-label="Pages" className="flex items-center gap-3 text-sm">
           {page > 1 ? <Link href={pageHref(page - 1)} className="text-brand-700 hover:underline">← Previous</Link> : null}
           <span className="text-slate-500">
-            Page {page} of {pages} ({all.length.toLocaleString("en")} nodes)
+            Page {page} of {pages} ({plural(all.length, "node")})
           </span>
           {page < pages ? <Link href={pageHref(page + 1)} className="text-brand-700 hover:underline">Next →</Link> : null}
         </nav>
