@@ -41,6 +41,13 @@ export class GuardedRaw {
             ? HttpMethod.POST
             : HttpMethod.GET;
       const ctx = this.config.baseServer.makeRequestContext(path, method);
+      // RequestContext drops a trailing slash from every URL, and a proxied service's root
+      // (`.../proxy/`) without it is a redirect: keep the path exactly as built.
+      if (path.split("?")[0]!.endsWith("/")) {
+        const url = new URL(ctx.getUrl());
+        url.pathname += "/";
+        ctx.getUrl = () => url.toString();
+      }
       ctx.setHeaderParam("Accept", options.accept ?? "*/*");
       if (options.signal) ctx.setSignal(options.signal);
       await this.config.authMethods.default?.applySecurityAuthentication(ctx);
