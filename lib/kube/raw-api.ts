@@ -1,4 +1,5 @@
 import { ApiException, HttpMethod, type Configuration } from "@kubernetes/client-node";
+import { TRUNCATED_HEADER, limitResponseBytes } from "./http-library";
 
 type MapError = (err: unknown) => Error;
 
@@ -48,18 +49,14 @@ export class GuardedRaw {
         url.pathname += "/";
         ctx.getUrl = () => url.toString();
       }
+      limitResponseBytes(ctx, options.maxBodyBytes);
       ctx.setHeaderParam("Accept", options.accept ?? "*/*");
       if (options.signal) ctx.setSignal(options.signal);
       await this.config.authMethods.default?.applySecurityAuthentication(ctx);
       const res = await this.config.httpApi.send(ctx).toPromise();
       const buf = await res.body.binary();
-      const truncated = buf.length > options.maxBodyBytes;
-      return {
-        status: res.httpStatusCode,
-        headers: res.headers,
-        body: buf.subarray(0, options.maxBodyBytes).toString("utf8"),
-        truncated,
-      };
+      const { [TRUNCATED_HEADER]: cut, ...headers } = res.headers;
+      return { status: res.httpStatusCode, headers, body: buf.toString("utf8"), truncated: cut === "true" };
     } catch (err) {
       throw this.mapError(err);
     }
