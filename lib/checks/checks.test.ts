@@ -87,6 +87,15 @@ const cartUp = check({
   threshold: 1,
 });
 
+// checkout's failed requests per second over the last 5 s, from the shop's own counters.
+const checkoutErrors = check({
+  name: "checkout errors",
+  type: "prometheus",
+  query: 'sum(rate(http_requests_total{service="checkout",code!="200"}[5s])) or vector(0)',
+  op: "<",
+  threshold: 1,
+});
+
 describe("checks against the sandbox and a real Prometheus", () => {
   it("pass while the shop is healthy, fail while cart is scaled to zero, pass once it is back", async () => {
     await eventually(async () => (await evaluateCheck(ctx(), cartUp)).outcome === "pass", 300);
@@ -137,6 +146,20 @@ describe("checks against the sandbox and a real Prometheus", () => {
     expect((await evaluateCheck(ctx(), cartReplicas)).outcome).toBe("pass");
     await eventually(async () => (await evaluateCheck(ctx(), cartReady)).outcome === "pass");
     await eventually(async () => (await evaluateCheck(ctx(), cartUp)).outcome === "pass", 300);
+  });
+
+  it("a PromQL error rate over the shop's counters passes while healthy and fails while cart is down", async () => {
+    await eventually(async () => (await evaluateCheck(ctx(), checkoutErrors)).outcome === "pass", 300);
+    await scaleCart(0);
+    try {
+      await eventually(async () => (await evaluateCheck(ctx(), checkoutErrors)).outcome === "fail", 300);
+      const r = await evaluateCheck(ctx(), checkoutErrors);
+      expect(r.value).toBeGreaterThanOrEqual(1);
+      expect(r.observed).toMatch(/^checkout errors is [\d.]+; expected < 1\.$/);
+    } finally {
+      await scaleCart(2);
+    }
+    await eventually(async () => (await evaluateCheck(ctx(), checkoutErrors)).outcome === "pass", 300);
   });
 
   it("HTTP expectations on latency and body fail with a sentence; body patterns match", async () => {
@@ -377,6 +400,18 @@ describe("checks against the sandbox and a real Prometheus", () => {
     expect(bad.outcome).toBe("error");
     expect(bad.observed).toMatch(/^bad: Prometheus refused the query: /);
 
+    // A bearer token does not travel over plain http unless the operator allows it.
+    const clear = await evaluateCheck(
+      {
+        prometheus: { url: prom.url, bearerToken: "s3cret-token" },
+        policy: createAddressPolicy(["127.0.0.0/8"]),
+      },
+      cartUp,
+    );
+    expect(clear).toMatchObject({
+      outcome: "error",
+      observed: "cart ready replicas: only https:// URLs can be fetched.",
+    });
     // A public-URL check: the address guard refuses loopback unless the operator admits it.
     const health = check({
       name: "prom health",
