@@ -21,6 +21,17 @@ export interface HttpSettings {
   observe: (e: KubeCallEvent) => void;
 }
 
+// Reads that want only the start of an answer (a proxied service's body, for a check): past the
+// limit the rest is not read, and the answer comes back cut, with `x-pystol-truncated: true`.
+const responseLimits = new WeakMap<RequestContext, number>();
+
+/** Keeps at most `bytes` of this request's answer (instead of failing past the client's maximum). */
+export function limitResponseBytes(ctx: RequestContext, bytes: number): void {
+  responseLimits.set(ctx, bytes);
+}
+
+export const TRUNCATED_HEADER = "x-pystol-truncated";
+
 /**
  * The transport for every generated API class. Written on `http.request` rather than the
  * library's fetch so that the agent, the deadline and the redirect rule are ours: a 3xx is
@@ -86,7 +97,17 @@ function request(ctx: RequestContext, settings: HttpSettings): Promise<ResponseC
     req.on("response", (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      const cut = responseLimits.get(ctx);
+      let truncated = false;
       res.on("data", (chunk: Buffer) => {
+        if (cut !== undefined && size + chunk.length > cut) {
+          chunks.push(chunk.subarray(0, cut - size));
+          size = cut;
+          truncated = true;
+          res.destroy();
+          finish();
+          return;
+        }
         size += chunk.length;
         if (size > settings.maxResponseBytes) {
           req.destroy(
@@ -97,22 +118,28 @@ function request(ctx: RequestContext, settings: HttpSettings): Promise<ResponseC
         chunks.push(chunk);
       });
       res.on("error", (err) => {
+        if (truncated) return;
         done();
         reject(err);
       });
-      res.on("end", () => {
+      let finished = false;
+      const finish = () => {
+        if (finished) return;
+        finished = true;
         done();
         const buf = Buffer.concat(chunks);
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers))
           if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+        if (truncated) headers[TRUNCATED_HEADER] = "true";
         resolve(
           new ResponseContext(res.statusCode ?? 0, headers, {
             text: async () => buf.toString("utf8"),
             binary: async () => buf,
           }),
         );
-      });
+      };
+      res.on("end", finish);
     });
     if (body !== undefined) req.write(body);
     req.end();

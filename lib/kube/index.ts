@@ -19,9 +19,11 @@ export { KubeAccessError, type KubeAccessCode } from "./kube-access-error";
 export type { GuardedWatch } from "./wrap-api";
 export type { GuardedMetrics } from "./metrics-api";
 export type { GuardedRaw } from "./raw-api";
+export { guardedFetch, GuardedFetchError, type GuardedFetchOptions, type GuardedResponse } from "./guarded-fetch";
 export {
   probeCluster,
   permissionKey,
+  reviewAccess,
   PROBED_PERMISSIONS,
   type ClusterProbe,
   type PermissionCheck,

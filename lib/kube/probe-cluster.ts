@@ -97,6 +97,14 @@ async function countNodes(client: KubeClient): Promise<number | null> {
   }
 }
 
+/**
+ * One SelfSubjectAccessReview: may these credentials do `c` (in `namespace`, or cluster-wide when
+ * null)? A refusal to answer counts as no.
+ */
+export async function reviewAccess(client: KubeClient, c: PermissionCheck, namespace: string | null): Promise<boolean> {
+  return allowed(client, c, namespace);
+}
+
 async function allowed(client: KubeClient, c: PermissionCheck, namespace: string | null): Promise<boolean> {
   const body: V1SelfSubjectAccessReview = {
     apiVersion: "authorization.k8s.io/v1",

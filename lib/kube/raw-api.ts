@@ -1,4 +1,5 @@
 import { ApiException, HttpMethod, type Configuration } from "@kubernetes/client-node";
+import { TRUNCATED_HEADER, limitResponseBytes } from "./http-library";
 
 type MapError = (err: unknown) => Error;
 
@@ -19,7 +20,53 @@ export class GuardedRaw {
    * encodeURIComponent) with the query parameters given; resolves to the parsed body.
    * `accept` asks for another representation (a metadata-only list) where one is enough.
    */
-  async getJson<T>(path: string, query: Record<string, string | number | boolean | undefined> = {}, accept = "application/json"): Promise<T> {
+  /**
+   * A request whose answer is wanted whatever its status (the service proxy: a backend's 503 is
+   * an observation, not a failure of the call). Only transport failures throw (as
+   * `KubeAccessError`). The body is cut at `maxBodyBytes`.
+   */
+  async request(
+    path: string,
+    options: {
+      method?: "GET" | "HEAD" | "POST";
+      accept?: string;
+      maxBodyBytes: number;
+      signal?: AbortSignal;
+    },
+  ): Promise<{ status: number; headers: Record<string, string>; body: string; truncated: boolean }> {
+    try {
+      const method =
+        options.method === "HEAD"
+          ? HttpMethod.HEAD
+          : options.method === "POST"
+            ? HttpMethod.POST
+            : HttpMethod.GET;
+      const ctx = this.config.baseServer.makeRequestContext(path, method);
+      // RequestContext drops a trailing slash from every URL, and a proxied service's root
+      // (`.../proxy/`) without it is a redirect: keep the path exactly as built.
+      if (path.split("?")[0]!.endsWith("/")) {
+        const url = new URL(ctx.getUrl());
+        url.pathname += "/";
+        ctx.getUrl = () => url.toString();
+      }
+      limitResponseBytes(ctx, options.maxBodyBytes);
+      ctx.setHeaderParam("Accept", options.accept ?? "*/*");
+      if (options.signal) ctx.setSignal(options.signal);
+      await this.config.authMethods.default?.applySecurityAuthentication(ctx);
+      const res = await this.config.httpApi.send(ctx).toPromise();
+      const buf = await res.body.binary();
+      const { [TRUNCATED_HEADER]: cut, ...headers } = res.headers;
+      return { status: res.httpStatusCode, headers, body: buf.toString("utf8"), truncated: cut === "true" };
+    } catch (err) {
+      throw this.mapError(err);
+    }
+  }
+
+  async getJson<T>(
+    path: string,
+    query: Record<string, string | number | boolean | undefined> = {},
+    accept = "application/json",
+  ): Promise<T> {
     try {
       const ctx = this.config.baseServer.makeRequestContext(path, HttpMethod.GET);
       ctx.setHeaderParam("Accept", accept);
