@@ -3,8 +3,9 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Page } from "@playwright/test";
 import { Redis } from "ioredis";
 import { expect, test } from "./fixtures";
-import { newAccount, signUp } from "./helpers";
-import { addSandboxCluster, sql } from "./seed";
+import { alertBox, newAccount, signUp } from "./helpers";
+import { addSandboxCluster, createApiToken, setRole, sql } from "./seed";
+import { createInviteLink, memberRow, secondBrowser } from "./team-pages";
 import { E2E_DATABASE_URL, E2E_PORT, E2E_REDIS_PREFIX, E2E_SANDBOX_ADMIN_TOKEN, E2E_SANDBOX_ADMIN_URL } from "./stack";
 
 // Attacks from the security review, replayed against the running stack: forged cross-site API
@@ -270,4 +271,36 @@ test("with no proxy configured, a forged X-Forwarded-For changes neither the tri
   } finally {
     web.kill("SIGTERM");
   }
+});
+
+test("an admin who is removed cannot come back through their own invitation, and their token stops for good", async ({ page, browser }) => {
+  const slug = await signUp(page, newAccount("Olga Owner"));
+  const { context, page: adminPage } = await secondBrowser(browser, "10.254.0.1");
+  const adam = newAccount("Adam Admin");
+  await signUp(adminPage, adam);
+  await setRole(slug, adam.email, "ADMIN");
+  // What the admin hands out while they are one: an ADMIN invitation and a run token.
+  const link = await createInviteLink(adminPage, slug, "Admin");
+  const token = await createApiToken(slug, adam.email, ["run"]);
+  expect((await adminPage.request.get(`/api/v1/t/${slug}`, { headers: { authorization: `Bearer ${token}` } })).status()).toBe(200);
+
+  // The owner removes the admin on the members page.
+  await page.goto(`/t/${slug}/settings/members`);
+  await memberRow(page, adam.email).getByText("Remove…").click();
+  await memberRow(page, adam.email).getByRole("button", { name: "Remove Adam Admin" }).click();
+  await expect(alertBox(page)).toContainText("removed");
+  await expect(memberRow(page, adam.email)).toHaveCount(0);
+
+  // The link they made is withdrawn; opening it does not let them back in.
+  await adminPage.goto(link);
+  await expect(adminPage.getByRole("heading", { name: "Invitation not available" })).toBeVisible();
+  await expect(adminPage.getByText("This invitation was withdrawn.")).toBeVisible();
+  expect((await adminPage.goto(`/t/${slug}`))?.status()).toBe(404);
+  // Their token answers 401, even after the team takes them back.
+  await setRole(slug, adam.email, "ADMIN");
+  expect((await adminPage.request.get(`/api/v1/t/${slug}`, { headers: { authorization: `Bearer ${token}` } })).status()).toBe(401);
+
+  await page.goto(`/t/${slug}/settings/audit`);
+  await expect(page.getByRole("cell", { name: "member.grants_revoked", exact: true })).toBeVisible();
+  await context.close();
 });
