@@ -278,7 +278,9 @@ test("an admin who is removed cannot come back through their own invitation, and
   const { context, page: adminPage } = await secondBrowser(browser, "10.254.0.1");
   const adam = newAccount("Adam Admin");
   await signUp(adminPage, adam);
-  await setRole(slug, adam.email, "ADMIN");
+  await adminPage.goto(await createInviteLink(page, slug, "Admin"));
+  await adminPage.getByRole("button", { name: /^Join / }).click();
+  await adminPage.waitForURL(new RegExp(`/t/${slug}$`));
   // What the admin hands out while they are one: an ADMIN invitation and a run token.
   const link = await createInviteLink(adminPage, slug, "Admin");
   const token = await createApiToken(slug, adam.email, ["run"]);
