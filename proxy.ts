@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
-import { baseSecurityHeaders, contentSecurityPolicy, newNonce, refuseActionBody, refuseNulInUrl } from "@/lib/http";
+import { baseSecurityHeaders, contentSecurityPolicy, newNonce, refuseActionBody, refuseUnusableUrl } from "@/lib/http";
 
 // Every request but static files passes here first:
 // 1. input no handler can take (a NUL in the address or a form, a server-action body over the
@@ -32,7 +32,7 @@ export async function proxy(req: NextRequest): Promise<NextResponse> {
     return res;
   };
 
-  const refused = refuseNulInUrl(req) ?? (await refuseActionBody(req));
+  const refused = refuseUnusableUrl(req) ?? (await refuseActionBody(req));
   if (refused) return withHeaders(refused);
   if (SIGNED_IN_ONLY.test(req.nextUrl.pathname) && !hasSessionCookie(req)) return withHeaders(signInRedirect(req));
   if (req.nextUrl.pathname.startsWith("/api/")) return withHeaders(NextResponse.next());

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import type { Page, Request } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { Redis } from "ioredis";
 import { expect, test } from "./fixtures";
-import { newAccount, signUp } from "./helpers";
-import { addSandboxCluster, sql } from "./seed";
+import { alertBox, newAccount, signUp } from "./helpers";
+import { addSandboxCluster, createApiToken, setRole, sql } from "./seed";
+import { createInviteLink, memberRow, secondBrowser } from "./team-pages";
 import { E2E_DATABASE_URL, E2E_PORT, E2E_REDIS_PREFIX, E2E_SANDBOX_ADMIN_TOKEN, E2E_SANDBOX_ADMIN_URL } from "./stack";
 
 // Attacks from the security review, replayed against the running stack: forged cross-site API
@@ -51,7 +52,8 @@ test("a page on another origin cannot start or abort a run with the visitor's se
 function watchViolations(page: Page): string[] {
   const problems: string[] = [];
   page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`${page.url()}: ${m.text()}`);
+    // The browser asks for /favicon.ico on its own; the site has none, which is no violation.
+    if (m.type() === "error" && !m.location().url.endsWith("/favicon.ico")) problems.push(`${page.url()}: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`${page.url()}: ${e.message}`));
   return problems;
@@ -111,28 +113,58 @@ test("every page carries the security headers and a nonce policy, and runs with 
   expect(api.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
 });
 
-/** Replaces `marker` in the next server-action request the trigger sends with a NUL; returns its answer. */
-async function actionWithNul(page: Page, marker: string, trigger: () => Promise<void>) {
-  let action: Request | undefined;
-  await page.route(
-    (url) => url.origin === new URL(page.url()).origin,
-    async (route) => {
-      const req = route.request();
-      if (req.method() !== "POST" || !req.headers()["next-action"] || !req.postData()?.includes(marker)) return route.continue();
-      action = req;
-      const body = req.postDataBuffer()!.toString("latin1").replace(marker, `${marker.slice(0, 2)}\u0000${marker.slice(2)}`);
-      await route.continue({ postData: Buffer.from(body, "latin1") });
-    },
-  );
-  const answer = page.waitForResponse((r) => r.request().method() === "POST" && !!r.request().headers()["next-action"]);
+const HOSTILE = [
+  "\u0000",
+  "a\u0000b",
+  "x".repeat(20_000),
+  "../../../../etc/passwd",
+  "' OR '1'='1' --",
+  "\u202etxt.exe",
+  "\ufffd",
+  "🧨💥",
+  "<script>alert(1)</script>",
+  "${jndi:ldap://127.0.0.1/x}",
+  "",
+];
+
+/**
+ * Lets the trigger send a server action whose body contains `marker`, then returns a function
+ * that sends the same action again (same id, same page) with `marker` replaced by a value.
+ */
+async function captureAction(page: Page, marker: string, trigger: () => Promise<void>) {
+  const seen = page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"] && (r.postData() ?? "").includes(marker));
   await trigger();
-  const res = await answer;
-  await page.unrouteAll({ behavior: "wait" });
-  expect(action, "the action request was seen").toBeDefined();
-  return { status: res.status(), text: await res.text(), actionId: action!.headers()["next-action"]!, url: action!.url() };
+  const req = await seen;
+  const type = req.headers()["content-type"] ?? "";
+  const [before, after] = req.postDataBuffer()!.toString("latin1").split(marker) as [string, string];
+  const origin = new URL(req.url()).origin;
+  const replay = async (value: string) => {
+    // In React's JSON-encoded arguments a value is a JSON string; in a multipart form, raw bytes.
+    const inserted = type.startsWith("multipart/") ? value : JSON.stringify(value).slice(1, -1);
+    const res = await page.request.post(req.url(), {
+      headers: { "next-action": req.headers()["next-action"]!, "content-type": type, accept: "text/x-component", origin },
+      data: Buffer.concat([Buffer.from(before, "latin1"), Buffer.from(inserted, "utf8"), Buffer.from(after, "latin1")]),
+    });
+    return { status: res.status(), text: await res.text() };
+  };
+  return { replay, url: req.url(), actionId: req.headers()["next-action"]! };
 }
 
-test("unstorable input and oversized forms get a 4xx with a sentence, never a 500", async ({ page }) => {
+/** Sends every hostile value through a captured action: no 5xx, no stack trace, and a NUL is a 400. */
+async function fuzzAction(replay: (value: string) => Promise<{ status: number; text: string }>, what: string) {
+  for (const value of HOSTILE) {
+    const res = await replay(value);
+    const label = `${what} with ${JSON.stringify(value.slice(0, 20))}`;
+    expect(res.status, `${label}: ${res.text.slice(0, 200)}`).toBeLessThan(500);
+    expect(res.text, label).not.toMatch(/\n\s+at |node_modules|Invalid `prisma|22021/);
+    if (value.includes("\u0000")) {
+      expect(res.status, label).toBe(400);
+      expect(res.text).toBe("A form field contains a NUL character, which no field accepts. Remove it and send the form again.");
+    }
+  }
+}
+
+test("unstorable input and oversized forms get a 4xx with a sentence, never a 500", async ({ page, playwright, baseURL }) => {
   const slug = await signUp(page, newAccount("Nul Person"));
 
   // A NUL in a page's query.
@@ -140,22 +172,31 @@ test("unstorable input and oversized forms get a 4xx with a sentence, never a 50
   expect(listed.status()).toBe(400);
   expect(await listed.text()).toMatch(/^The address contains a NUL character/);
 
-  // callbackUrl with a line break or an ideographic full stop: no 5xx on either page.
-  for (const value of ["%0A", "%0D", "%E3%80%82", "%2F%0A%2Fexample.com", "%E3%80%82example.com"]) {
-    for (const path of ["/signin", "/signup"]) {
-      const res = await page.request.get(`${path}?callbackUrl=${value}`, { maxRedirects: 0 });
-      expect(res.status(), `${path}?callbackUrl=${value}`).toBeLessThan(500);
+  // callbackUrl with a line break or an ideographic full stop: no 5xx on either page, signed
+  // in (the pages redirect at once) or not.
+  const signedOut = await playwright.request.newContext({ baseURL });
+  for (const client of [page.request, signedOut]) {
+    for (const value of ["%0A", "%0D", "%E3%80%82", "%2F%0A%2Fexample.com", "%2F%0D%2Fexample.com", "%2F%E3%80%82example.com", "%E3%80%82example.com"]) {
+      for (const path of ["/signin", "/signup"]) {
+        const res = await client.get(`${path}?callbackUrl=${value}`, { maxRedirects: 0 });
+        expect(res.status(), `${path}?callbackUrl=${value}`).toBeLessThan(500);
+        expect(await res.text()).toMatch(/^The callbackUrl parameter contains a line break, a control character or a character outside ASCII/);
+      }
     }
   }
+  await signedOut.dispose();
 
-  // The connect form: a NUL in the pasted kubeconfig, then 6 MiB sent straight to its action.
+  // The connect form: hostile values in the pasted kubeconfig and in the cluster's name, then
+  // 6 MiB sent straight to its action.
   await page.goto(`/t/${slug}/clusters/connect`);
-  const connect = await actionWithNul(page, "MARKER-k", async () => {
+  const connect = await captureAction(page, "MARKER-k", async () => {
     await page.getByLabel("…or paste it").fill("apiVersion: v1\nkind: Config # MARKER-k");
     await page.getByLabel("…or paste it").blur();
   });
-  expect(connect.status).toBe(400);
-  expect(connect.text).toBe("A form field contains a NUL character, which no field accepts. Remove it and send the form again.");
+  await fuzzAction(connect.replay, "connect form kubeconfig");
+  await page.getByLabel("Cluster name").fill("MARKER-n");
+  const named = await captureAction(page, "MARKER-n", () => page.getByRole("button", { name: "Test connection" }).click());
+  await fuzzAction(named.replay, "connect form name");
   const huge = await page.request.post(connect.url, {
     headers: { "next-action": connect.actionId, accept: "text/x-component" },
     multipart: { slug, intent: "inspect", name: "", kubeconfig: "a".repeat(6 * 1024 * 1024) },
@@ -169,14 +210,13 @@ test("unstorable input and oversized forms get a 4xx with a sentence, never a 50
   await page.getByLabel("…or paste it").blur();
   await expect(page.getByText("The pasted text is larger than 256 KiB; one cluster's kubeconfig is far smaller.")).toBeVisible();
 
-  // The run form: a NUL in a parameter.
+  // The run form: hostile values in a parameter.
   await addSandboxCluster(page, slug);
   await page.goto(`/t/${slug}/run?action=pod-kill`);
   await page.getByLabel("Namespace").fill("shop");
   await page.getByLabel("Label selector").fill("app=MARKER-r");
-  const run = await actionWithNul(page, "MARKER-r", () => page.getByRole("button", { name: "Plan" }).click());
-  expect(run.status).toBe(400);
-  expect(run.text).toMatch(/NUL character/);
+  const run = await captureAction(page, "MARKER-r", () => page.getByRole("button", { name: "Plan" }).click());
+  await fuzzAction(run.replay, "run form label selector");
 });
 
 test("with no proxy configured, a forged X-Forwarded-For changes neither the trial limit nor the audit log", async () => {
@@ -231,4 +271,38 @@ test("with no proxy configured, a forged X-Forwarded-For changes neither the tri
   } finally {
     web.kill("SIGTERM");
   }
+});
+
+test("an admin who is removed cannot come back through their own invitation, and their token stops for good", async ({ page, browser }) => {
+  const slug = await signUp(page, newAccount("Olga Owner"));
+  const { context, page: adminPage } = await secondBrowser(browser, "10.254.0.1");
+  const adam = newAccount("Adam Admin");
+  await signUp(adminPage, adam);
+  await adminPage.goto(await createInviteLink(page, slug, "Admin"));
+  await adminPage.getByRole("button", { name: /^Join / }).click();
+  await adminPage.waitForURL(new RegExp(`/t/${slug}$`));
+  // What the admin hands out while they are one: an ADMIN invitation and a run token.
+  const link = await createInviteLink(adminPage, slug, "Admin");
+  const token = await createApiToken(slug, adam.email, ["run"]);
+  expect((await adminPage.request.get(`/api/v1/t/${slug}`, { headers: { authorization: `Bearer ${token}` } })).status()).toBe(200);
+
+  // The owner removes the admin on the members page.
+  await page.goto(`/t/${slug}/settings/members`);
+  await memberRow(page, adam.email).getByText("Remove…").click();
+  await memberRow(page, adam.email).getByRole("button", { name: "Remove Adam Admin" }).click();
+  await expect(alertBox(page)).toContainText("removed");
+  await expect(memberRow(page, adam.email)).toHaveCount(0);
+
+  // The link they made is withdrawn; opening it does not let them back in.
+  await adminPage.goto(link);
+  await expect(adminPage.getByRole("heading", { name: "Invitation not available" })).toBeVisible();
+  await expect(adminPage.getByText("This invitation was withdrawn.")).toBeVisible();
+  expect((await adminPage.goto(`/t/${slug}`))?.status()).toBe(404);
+  // Their token answers 401, even after the team takes them back.
+  await setRole(slug, adam.email, "ADMIN");
+  expect((await adminPage.request.get(`/api/v1/t/${slug}`, { headers: { authorization: `Bearer ${token}` } })).status()).toBe(401);
+
+  await page.goto(`/t/${slug}/settings/audit`);
+  await expect(page.getByRole("cell", { name: "member.grants_revoked", exact: true })).toBeVisible();
+  await context.close();
 });

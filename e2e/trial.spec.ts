@@ -110,7 +110,7 @@ test("a trial cannot be started from another site", async ({ page }) => {
   expect(res.status()).toBe(403);
 });
 
-test("from the landing page to a finished, shared pod-kill run without an account; at expiry it is all gone", async ({ page, browser }) => {
+test("from the landing page to a finished, shared pod-kill run without an account; at expiry it is all gone", async ({ page, browser, baseURL }) => {
   await page.goto("/");
   await page.getByRole("button", { name: "Try it now — no sign-up" }).click();
   await page.waitForURL(/\/t\/trial-[a-z0-9-]+\/clusters/);
@@ -145,7 +145,8 @@ test("from the landing page to a finished, shared pod-kill run without an accoun
   await expect(guide.getByText("3 of 4 steps done.")).toBeVisible();
 
   // Step 4: share it (with the guest's session; the run page's share button is the API's).
-  const res = await page.request.post(`/api/v1/t/${slug}/runs/${runId}/share-links`, { data: { expiry: "1d" } });
+  // A session changes things through the API only from the app's own origin, as a page's fetch does.
+  const res = await page.request.post(`/api/v1/t/${slug}/runs/${runId}/share-links`, { data: { expiry: "1d" }, headers: { origin: baseURL! } });
   expect(res.status()).toBe(201);
   const url = new URL(((await res.json()) as { shareLink: { url: string } }).shareLink.url);
   await page.reload();

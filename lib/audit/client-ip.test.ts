@@ -6,24 +6,37 @@ import { stampSocketAddress } from "./socket-address.mjs";
 
 const headers = (h: Record<string, string>) => (name: string) => h[name];
 
+/** The header value server.mjs writes for a connection from `address`. */
+function stamped(address: string): string {
+  const req = { headers: {} as Record<string, string>, socket: { remoteAddress: address } };
+  stampSocketAddress(req as unknown as http.IncomingMessage);
+  return req.headers[SOCKET_ADDRESS_HEADER]!;
+}
+
 describe("clientIp", () => {
   it("with no proxy (the default), the connection's address; X-Forwarded-For changes nothing", () => {
-    const h = headers({ [SOCKET_ADDRESS_HEADER]: "198.51.100.7", "x-forwarded-for": "6.6.6.6", "x-real-ip": "7.7.7.7" });
+    const h = headers({ [SOCKET_ADDRESS_HEADER]: stamped("198.51.100.7"), "x-forwarded-for": "6.6.6.6", "x-real-ip": "7.7.7.7" });
     expect(clientIp(h, 0)).toBe("198.51.100.7");
     expect(clientIp(h, trustedProxyHops(undefined))).toBe("198.51.100.7");
   });
 
   it("behind N proxies, the entry the outermost trusted proxy appended, not what the client claimed", () => {
-    const s = { [SOCKET_ADDRESS_HEADER]: "10.0.0.2" };
+    const s = { [SOCKET_ADDRESS_HEADER]: stamped("10.0.0.2") };
     expect(clientIp(headers({ ...s, "x-forwarded-for": "6.6.6.6, 203.0.113.9" }), 1)).toBe("203.0.113.9");
     expect(clientIp(headers({ ...s, "x-forwarded-for": "6.6.6.6, 203.0.113.9, 10.0.0.2" }), 2)).toBe("203.0.113.9");
     expect(clientIp(headers({ ...s, "x-forwarded-for": "203.0.113.9" }), 3)).toBe("203.0.113.9");
   });
 
   it("a request that bypassed the proxy (no chain) is its connection; nothing known is null", () => {
-    expect(clientIp(headers({ [SOCKET_ADDRESS_HEADER]: "10.0.0.9", "x-real-ip": "7.7.7.7" }), 1)).toBe("10.0.0.9");
+    expect(clientIp(headers({ [SOCKET_ADDRESS_HEADER]: stamped("::ffff:10.0.0.9"), "x-real-ip": "7.7.7.7" }), 1)).toBe("10.0.0.9");
     expect(clientIp(headers({ "x-forwarded-for": "6.6.6.6" }), 0)).toBeNull();
     expect(clientIp(headers({ "x-forwarded-for": " , " }), 1)).toBeNull();
+  });
+
+  it("ignores a socket-address header this process did not write (a server that does not stamp)", () => {
+    expect(clientIp(headers({ [SOCKET_ADDRESS_HEADER]: "203.0.113.66" }), 0)).toBeNull();
+    expect(clientIp(headers({ [SOCKET_ADDRESS_HEADER]: "0123456789abcdef 203.0.113.66" }), 0)).toBeNull();
+    expect(clientIp(headers({ [SOCKET_ADDRESS_HEADER]: stamped("198.51.100.7") }), 0)).toBe("198.51.100.7");
   });
 
   it("reads the number of hops from the environment (default 0) and refuses nonsense", () => {

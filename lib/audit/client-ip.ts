@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SOCKET_ADDRESS_HEADER } from "./socket-address.mjs";
+import { readSocketAddress, SOCKET_ADDRESS_HEADER } from "./socket-address.mjs";
 
 export { SOCKET_ADDRESS_HEADER };
 
@@ -18,12 +18,12 @@ export function trustedProxyHops(value: string | undefined = process.env.PYSTOL_
 
 /**
  * The caller's address, used for per-address limits and the audit trail: with no trusted
- * proxy, the connection's remote address (which server.mjs writes into SOCKET_ADDRESS_HEADER
- * after dropping any copy the client sent); behind N proxies, the X-Forwarded-For entry N
- * places from the right. Null only when the app runs without server.mjs and no proxy.
+ * proxy, the connection's remote address (which server.mjs writes into SOCKET_ADDRESS_HEADER,
+ * sealed, after dropping any copy the client sent); behind N proxies, the X-Forwarded-For entry
+ * N places from the right. Null only when the app runs without server.mjs and no proxy.
  */
 export function clientIp(get: (name: string) => string | null | undefined, hops = trustedProxyHops()): string | null {
-  const socket = get(SOCKET_ADDRESS_HEADER)?.trim() || null;
+  const socket = readSocketAddress(get(SOCKET_ADDRESS_HEADER));
   if (hops === 0) return socket ? socket.slice(0, 64) : null;
   const chain = (get("x-forwarded-for") ?? "")
     .split(",")

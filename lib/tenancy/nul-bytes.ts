@@ -1,7 +1,7 @@
 // PostgreSQL text cannot hold the character U+0000: a value carrying one fails the query
 // (SQLSTATE 22021) and would surface as a 500. Every input that reaches a query is checked
-// for it at the boundary: API paths and query strings here, JSON bodies in lib/api, page
-// search parameters and server-action fields through the shared zod refinement in lib/validation.
+// for it at the boundary: API path values in withTeamRoute, API queries and JSON bodies in
+// lib/api, and every page address and server-action form in proxy.ts (lib/http).
 
 /** True when the text holds a NUL character. */
 export function hasNul(text: string): boolean {

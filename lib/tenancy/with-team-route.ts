@@ -23,8 +23,8 @@ export type TeamRouteHandler = (
  * The gate for route handlers under /api/v1/t/[slug]/…: accepts an API token
  * (`Authorization: Bearer pst_…`) or a session, resolves the team from the URL and checks
  * the permission. Unknown team or not a member → 404; missing permission → 403. A session
- * changes nothing from another site (see sessionWriteRefusal) → 403; a path value that no
- * query can hold (a NUL) → 400 before any query runs.
+ * changes nothing from another site or without a JSON body (see sessionWriteRefusal) → 403
+ * before the handler runs; a path value that no query can hold (a NUL) → 400 before any query.
  */
 export function withTeamRoute(handler: TeamRouteHandler, opts: { permission: Permission }) {
   return async (req: NextRequest, route: RouteCtx): Promise<Response> => {
@@ -39,11 +39,12 @@ export function withTeamRoute(handler: TeamRouteHandler, opts: { permission: Per
       if (auth?.startsWith("Bearer ")) {
         ctx = await resolveTeamForToken(auth.slice(7).trim(), slug, opts.permission);
       } else {
-        const crossSite = sessionWriteRefusal(req);
-        if (crossSite) return apiError(403, "cross_site_refused", crossSite);
         const user = await getSessionUser();
         if (!user) return apiError(401, "unauthenticated", "Sign in or pass an API token.");
         ctx = await resolveTeamForUser(user, slug, opts.permission);
+        // After the team check, so that an outsider still learns nothing (404) whatever they send.
+        const crossSite = sessionWriteRefusal(req);
+        if (crossSite) return apiError(403, "cross_site_refused", crossSite);
       }
       return await handler(req, ctx, params);
     } catch (err) {
