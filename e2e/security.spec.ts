@@ -23,9 +23,10 @@ test("a page on another origin cannot start or abort a run with the visitor's se
   const runs = `/api/v1/t/${slug}/runs`;
   const countRuns = async () => Number((await sql<{ n: string }>(`SELECT count(*) AS n FROM "Run" r JOIN "Team" t ON t.id = r."teamId" WHERE t.slug = $1`, [slug]))[0]!.n);
 
-  // What <form enctype="text/plain" action=…/runs> on a sibling origin sends: a body that spells
-  // JSON, the session cookie, and the sibling's Origin.
-  const forged = `{"action":"pod-kill","cluster":"${clusterId}","params":{"namespace":"shop","labelSelector":"app=cart","count":1},"x":"=1"}`;
+  // What <form enctype="text/plain" action=…/runs> on a sibling origin sends: the session cookie,
+  // the sibling's Origin, and a body that spells valid JSON (the form's one field is named
+  // `{"action":…,"confirm":"` with the value `x"}`; text/plain joins them with "=").
+  const forged = `{"action":"pod-kill","cluster":"${clusterId}","params":{"namespace":"shop","labelSelector":"app=cart","count":1},"confirm":"=x"}`;
   const attack = await api.post(runs, { headers: { origin: "http://evil.localhost:8080", "content-type": "text/plain" }, data: forged });
   expect(attack.status()).toBe(403);
   expect(await attack.json()).toEqual({ error: { code: "cross_site_refused", message: expect.stringMatching(/^Cross-site request refused/) } });
