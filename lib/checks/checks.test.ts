@@ -423,7 +423,7 @@ describe("checks against the sandbox and a real Prometheus", () => {
     expect(refused).toMatchObject({
       outcome: "error",
       observed:
-        "prom health: the address 127.0.0.1 is a loopback address, which this service does not connect to.",
+        "prom health: the address 127.0.0.1 is a loopback address, which this service does not connect to unless its operator allows that range in PYSTOL_KUBE_ALLOWED_CIDRS.",
     });
     expect((await evaluateCheck({ policy: loopbackAllowed }, health)).outcome).toBe("pass");
     // Prometheus behind the guard too.

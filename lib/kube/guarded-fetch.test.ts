@@ -47,7 +47,7 @@ describe("guardedFetch", () => {
     expect(err).toBeInstanceOf(GuardedFetchError);
     expect((err as GuardedFetchError).code).toBe("refused");
     expect((err as Error).message).toBe(
-      "The address 127.0.0.1 is a loopback address, which this service does not connect to.",
+      "The address 127.0.0.1 is a loopback address, which this service does not connect to unless its operator allows that range in PYSTOL_KUBE_ALLOWED_CIDRS.",
     );
     expect(
       await guardedFetch(`${base}/`, {
