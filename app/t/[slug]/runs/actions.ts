@@ -6,6 +6,7 @@ import { auditActor, recordAudit } from "@/lib/audit";
 import { abortedByOf, abortRun, haltTeam } from "@/lib/runs";
 import { withTeamAction, type ActionResult } from "@/lib/tenancy";
 import { STATE_LABELS } from "./run-format";
+import { plural } from "@/lib/text";
 
 const haltSchema = z.object({ slug: z.string().max(64) });
 const abortSchema = z.object({ slug: z.string().max(64), runId: z.string().min(1).max(64) });
@@ -25,7 +26,7 @@ export async function haltAllRuns(_prev: ActionResult | null, form: FormData): P
     });
     revalidatePath(`/t/${ctx.team.slug}/runs`);
     if (cancelled + aborting === 0) return { ok: true, message: "No run was in progress." };
-    return { ok: true, message: `Halted: ${cancelled} queued run(s) cancelled, ${aborting} running run(s) rolling back.` };
+    return { ok: true, message: `Halted: ${plural(cancelled, "queued run")} cancelled, ${plural(aborting, "running run")} rolling back.` };
   });
 }
 
