@@ -60,6 +60,15 @@ test("plan a pod kill, see the exact pod, run it, watch the log and see the depl
   await expect(page.getByRole("list", { name: "Run log" })).toContainText(/round 1: deleted 1 pod(?![s(])/);
   await expect(page.getByRole("list", { name: "Steps" })).toContainText(`round 1: delete pod ${victim}`);
   await expect(page.getByRole("progressbar", { name: "Run progress" })).toHaveAttribute("aria-valuenow", "100");
+  // The result and the parameters read as words: the pods of each round as a list, not a JSON
+  // array; each parameter under its field's label, not its JSON key.
+  const result = page.locator("section").filter({ has: page.getByRole("heading", { name: "Result", exact: true }) });
+  await expect(result.getByRole("listitem")).toHaveText([victim!]);
+  await expect(result).not.toContainText("[");
+  const params = page.locator('dl[aria-label="Parameters"]');
+  await expect(params).toContainText("Label selector");
+  await expect(params).toContainText("app=shipping");
+  await expect(params).not.toContainText("labelSelector");
 
   // The pod is gone from the cluster and its deployment made a new one, which the page shows.
   await expect.poll(async () => (await livePods(core, "shop", "app=shipping")).filter((n) => n !== victim).length).toBe(1);
@@ -149,7 +158,7 @@ test("abort a long cordon and halt all runs: both roll back and the nodes are sc
   page.on("load", () => (reloaded = true));
   await page.getByRole("button", { name: "Halt all runs" }).click();
   await page.getByRole("button", { name: "Halt all", exact: true }).click();
-  await expect(alertBox(page)).toContainText("1 running run rolling back");
+  await expect(alertBox(page)).toHaveText("Halted: 1 running run rolling back.");
   await expect(newest).toContainText("rolled back");
   await expect(page.getByText("0 in progress")).toBeVisible();
   expect(reloaded).toBe(false);
