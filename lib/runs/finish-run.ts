@@ -45,7 +45,8 @@ export async function settleRun(kube: ActionKube, actionId: string, rec: RunReco
       rec.log(`restore "${step.name}" failed: ${error}`, {}, "error");
       return rollbackRun(kube, actionId, rec, `restore failed: ${error}`);
     }
-    rec.log(`restored after "${step.name}"`);
+    // Removing what the run created (probe pods, a job) is a clean-up, not a restore.
+    rec.log(isCleanup(step) ? `removed what "${step.name}" created` : `restored after "${step.name}"`);
   }
   // Steps with an undo but no due time are undone only on failure; nothing more to do.
   await rec.setState("SUCCEEDED", { progress: 100 }, null);
