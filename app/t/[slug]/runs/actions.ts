@@ -26,7 +26,9 @@ export async function haltAllRuns(_prev: ActionResult | null, form: FormData): P
     });
     revalidatePath(`/t/${ctx.team.slug}/runs`);
     if (cancelled + aborting === 0) return { ok: true, message: "No run was in progress." };
-    return { ok: true, message: `Halted: ${plural(cancelled, "queued run")} cancelled, ${plural(aborting, "running run")} rolling back.` };
+    // Only the parts that happened: "Halted: 2 running runs rolling back.", not "0 queued runs cancelled, …".
+    const parts = [cancelled > 0 ? `${plural(cancelled, "queued run")} cancelled` : null, aborting > 0 ? `${plural(aborting, "running run")} rolling back` : null];
+    return { ok: true, message: `Halted: ${parts.filter(Boolean).join(", ")}.` };
   });
 }
 
