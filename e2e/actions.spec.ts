@@ -154,7 +154,7 @@ test("ping test: the form says what it needs; planned probe pods are the ones th
       const [r, g, b] = probe.getImageData(0, 0, 1, 1).data;
       return (0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255;
     });
-    expect(lightness, await cell.getAttribute("aria-label")).toBeLessThan(0.4);
+    expect(lightness, (await cell.getAttribute("aria-label")) ?? "").toBeLessThan(0.4);
   }
 });
 
