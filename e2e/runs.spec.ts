@@ -82,11 +82,11 @@ test("plan a pod kill, see the exact pod, run it, watch the log and see the depl
   // The run is listed on Executed, and a filter in the URL finds it.
   await page.getByRole("navigation", { name: "Team" }).getByRole("link", { name: "Executed" }).click();
   await page.getByLabel("Outcome").selectOption("SUCCEEDED");
-  await page.getByLabel("Action").selectOption("pod-kill");
+  await page.getByRole("form", { name: "Filter runs" }).getByLabel("Action").selectOption("pod-kill");
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page).toHaveURL(/action=pod-kill/);
   await expect(page.getByRole("row").filter({ hasText: "Kill pods" })).toContainText("Grace Hopper");
-  await page.getByLabel("Action").selectOption("node-drain");
+  await page.getByRole("form", { name: "Filter runs" }).getByLabel("Action").selectOption("node-drain");
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page.getByText("No run matches these filters")).toBeVisible();
 });
