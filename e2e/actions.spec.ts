@@ -48,11 +48,11 @@ test("pod kill: a count above the matching pods kills every replica, so it asks 
   await field(page, "Pods to kill per round").fill("5000");
   await planIt(page);
   const before = (await livePods(core, "shop", "app=checkout")).map((p) => p.metadata!.name!);
-  await expect(plan(page)).toContainText("delete 2 of 2 matching pod(s)");
+  await expect(plan(page)).toContainText("delete 2 of 2 matching pods");
   const why = page.getByText("This run needs your confirmation.");
   await expect(why).toBeVisible();
   await expect(page.getByText(/You asked for 5000 pods but only 2 match/)).toBeVisible();
-  await expect(page.getByText(/It kills all 2 pod\(s\) of ReplicaSet checkout-/)).toBeVisible();
+  await expect(page.getByText(/It kills all 2 pods of ReplicaSet checkout-/)).toBeVisible();
 
   // Without the confirmation nothing happens; with it the run goes through.
   await page.getByRole("button", { name: "Start run" }).click();
@@ -78,6 +78,16 @@ test("node cordon: the nodes are cordoned, then schedulable again when the time 
   await expect(runState(page)).toHaveText("succeeded", { timeout: 60_000 });
   const cordoned = (await core.listNode()).items.filter((n) => n.spec?.unschedulable).map((n) => n.metadata!.name);
   expect(cordoned).toEqual([]);
+  // On a desktop the parameters read under the form's labels, not as JSON keys, and the objects
+  // affected fit their card (a node's "wasUnschedulable: false" pushed "Now" out of sight).
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const params = page.locator('dl[aria-label="Parameters"]');
+  await expect(params).toContainText("Node label selector");
+  await expect(params).toContainText("pystol.io/pool=data");
+  await expect(params).not.toContainText("labelSelector");
+  const objects = page.getByRole("table").filter({ has: page.getByRole("columnheader", { name: "Before" }) }).locator("xpath=..");
+  await expect(objects).toContainText("wasUnschedulable");
+  await expect.poll(() => objects.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
 });
 
 test("node drain: the plan names the pod a PodDisruptionBudget holds; the run fails on it once and rolls back", async ({ page }) => {
@@ -98,7 +108,7 @@ test("node drain: the plan names the pod a PodDisruptionBudget holds; the run fa
   await start(page);
   await expect(runState(page)).toHaveText("rolled back", { timeout: 90_000 });
   await expect(page.getByText(`evict pod shop/${held!.metadata!.name}`).first()).toBeVisible();
-  await expect(page.getByText(/pod\(s\) not evicted: .*shop\/checkout-/).first()).toBeVisible();
+  await expect(page.getByText(/ of \d+ pods? not evicted: .*shop\/checkout-/).first()).toBeVisible();
   await expect(page.getByText("The API server is throttling requests")).toHaveCount(0);
   const n = await core.readNode({ name: node });
   expect(n.spec?.unschedulable ?? false).toBe(false);
@@ -120,13 +130,13 @@ test("ping test: the form says what it needs; planned probe pods are the ones th
   await field(page, "Node label selector").fill("pystol.io/pool=general");
   await field(page, "Rounds").fill("2");
   await planIt(page);
-  await expect(plan(page)).toContainText("probe 4 node(s) for 2 round(s)");
+  await expect(plan(page)).toContainText("probe 4 nodes for 2 rounds");
   const probe = (await plan(page).getByRole("row").nth(1).getByRole("cell").last().textContent())!.trim();
   expect(probe).toMatch(/^pystol-probe-[0-9a-f]+-0$/);
 
   await start(page);
   await expect(runState(page)).toHaveText("succeeded", { timeout: 90_000 });
-  await expect(steps(page)).toContainText("create 4 probe pod(s)");
+  await expect(steps(page)).toContainText("create 4 probe pods");
   // The run created exactly the pods its dry run named, and removed them.
   await expect(page.locator("section").filter({ has: page.getByRole("heading", { name: "Plan" }) })).toContainText(probe);
   expect((await livePods(core, "default", "pystol.io/role=probe")).length).toBe(0);
@@ -134,6 +144,18 @@ test("ping test: the form says what it needs; planned probe pods are the ones th
   await expect(matrix).toContainText("12 of 12 pairs reachable");
   await expect(matrix.getByRole("cell", { name: /^general-a-1 to general-b-1: reachable, [\d.]+ ms$/ })).toBeVisible();
   await expect(matrix.getByRole("cell", { name: "general-a-1 to general-a-1: not probed" })).toHaveText("—");
+  // In the dark theme every latency band is a dark cell (the ≤ 10 ms band stayed a light one).
+  await page.emulateMedia({ colorScheme: "dark" });
+  for (const cell of await matrix.getByRole("cell", { name: /: reachable, / }).all()) {
+    const lightness = await cell.evaluate((el) => {
+      const probe = document.createElement("canvas").getContext("2d")!;
+      probe.fillStyle = getComputedStyle(el).backgroundColor;
+      probe.fillRect(0, 0, 1, 1);
+      const [r, g, b] = probe.getImageData(0, 0, 1, 1).data;
+      return (0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255;
+    });
+    expect(lightness, (await cell.getAttribute("aria-label")) ?? "").toBeLessThan(0.4);
+  }
 });
 
 test("deployment scale-down: scaled to zero, then restored to its replicas", async ({ page }) => {
@@ -165,6 +187,11 @@ test("job: the planned Job is the one the run creates; its output reads as a log
   await expect(steps(page)).toContainText(`create job ${job}`);
   await expect(page.getByRole("log", { name: "Job output" })).toContainText("hello from the job");
   await expect(page.getByTestId("job-exit")).toContainText("exit code 0");
+  // Removing the Job is a clean-up, not a restore; the objects table does not repeat the output.
+  await expect(page.getByRole("list", { name: "Run log" })).toContainText(`removed what "create job ${job}" created`);
+  const objects = page.getByRole("table").filter({ has: page.getByRole("columnheader", { name: "Before" }) });
+  await expect(objects).toContainText("log: ");
+  await expect(objects).not.toContainText("hello from the job");
   // The shared result reads the same way, signed out.
   await page.getByRole("button", { name: "Create link" }).click();
   const shared = await page.getByLabel("Share link", { exact: true }).inputValue();

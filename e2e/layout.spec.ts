@@ -81,10 +81,19 @@ test("buttons keep their place when a confirmation appears under them", async ({
   const title = page.getByRole("heading", { level: 1, name: "Executed" });
   const steady = { runAction: await box(runAction), title: await box(title) };
   await page.getByRole("button", { name: "Halt all runs" }).click();
+  // The question takes the button's place; the row stays where it was, at desktop width too.
+  await expect(page.getByRole("button", { name: "Halt all", exact: true })).toBeVisible();
+  expect({ runAction: await box(runAction), title: await box(title) }).toEqual(steady);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const wide = { runAction: await box(runAction), title: await box(title) };
+  await page.getByRole("button", { name: "Cancel" }).click();
+  expect({ runAction: await box(runAction), title: await box(title) }).toEqual(wide);
+  await page.getByRole("button", { name: "Halt all runs" }).click();
+  expect({ runAction: await box(runAction), title: await box(title) }).toEqual(wide);
   await page.getByRole("button", { name: "Halt all", exact: true }).click();
   // With nothing in progress the answer says so; either way a message appears under the buttons.
   await expect(alertBox(page)).toContainText(/Halted|No run was in progress/);
-  expect({ runAction: await box(runAction), title: await box(title) }).toEqual(steady);
+  expect({ runAction: await box(runAction), title: await box(title) }).toEqual(wide);
 });
 
 test("after Start run the run page opens with its top in sight, not under the sticky header", async ({ page }) => {

@@ -52,14 +52,23 @@ test("plan a pod kill, see the exact pod, run it, watch the log and see the depl
   expect(await livePods(core, "shop", "app=shipping")).toEqual([victim]);
 
   // Shipping has one replica: killing it leaves nothing to serve, so the run asks to confirm.
-  await expect(page.getByText(/It kills all 1 pod\(s\) of ReplicaSet shipping-/)).toBeVisible();
+  await expect(page.getByText(/It kills all 1 pod of ReplicaSet shipping-/)).toBeVisible();
   await page.getByLabel("Type pod-kill to confirm").fill("pod-kill");
   await page.getByRole("button", { name: "Start run" }).click();
   await expect(page).toHaveURL(new RegExp(`/t/${slug}/runs/[a-z0-9]+$`));
   await expect(page.getByTestId("run-state")).toHaveText("succeeded");
-  await expect(page.getByRole("list", { name: "Run log" })).toContainText("round 1: deleted 1 pod(s)");
+  await expect(page.getByRole("list", { name: "Run log" })).toContainText(/round 1: deleted 1 pod(?![s(])/);
   await expect(page.getByRole("list", { name: "Steps" })).toContainText(`round 1: delete pod ${victim}`);
   await expect(page.getByRole("progressbar", { name: "Run progress" })).toHaveAttribute("aria-valuenow", "100");
+  // The result and the parameters read as words: the pods of each round as a list, not a JSON
+  // array; each parameter under its field's label, not its JSON key.
+  const result = page.locator("section").filter({ has: page.getByRole("heading", { name: "Result", exact: true }) });
+  await expect(result.getByRole("listitem")).toHaveText([victim!]);
+  await expect(result).not.toContainText("[");
+  const params = page.locator('dl[aria-label="Parameters"]');
+  await expect(params).toContainText("Label selector");
+  await expect(params).toContainText("app=shipping");
+  await expect(params).not.toContainText("labelSelector");
 
   // The pod is gone from the cluster and its deployment made a new one, which the page shows.
   await expect.poll(async () => (await livePods(core, "shop", "app=shipping")).filter((n) => n !== victim).length).toBe(1);
@@ -73,11 +82,11 @@ test("plan a pod kill, see the exact pod, run it, watch the log and see the depl
   // The run is listed on Executed, and a filter in the URL finds it.
   await page.getByRole("navigation", { name: "Team" }).getByRole("link", { name: "Executed" }).click();
   await page.getByLabel("Outcome").selectOption("SUCCEEDED");
-  await page.getByLabel("Action").selectOption("pod-kill");
+  await page.getByRole("form", { name: "Filter runs" }).getByLabel("Action").selectOption("pod-kill");
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page).toHaveURL(/action=pod-kill/);
   await expect(page.getByRole("row").filter({ hasText: "Kill pods" })).toContainText("Grace Hopper");
-  await page.getByLabel("Action").selectOption("node-drain");
+  await page.getByRole("form", { name: "Filter runs" }).getByLabel("Action").selectOption("node-drain");
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page.getByText("No run matches these filters")).toBeVisible();
 });
@@ -149,7 +158,7 @@ test("abort a long cordon and halt all runs: both roll back and the nodes are sc
   page.on("load", () => (reloaded = true));
   await page.getByRole("button", { name: "Halt all runs" }).click();
   await page.getByRole("button", { name: "Halt all", exact: true }).click();
-  await expect(alertBox(page)).toContainText("1 running run(s) rolling back");
+  await expect(alertBox(page)).toHaveText("Halted: 1 running run rolling back.");
   await expect(newest).toContainText("rolled back");
   await expect(page.getByText("0 in progress")).toBeVisible();
   expect(reloaded).toBe(false);

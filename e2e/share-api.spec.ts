@@ -110,6 +110,10 @@ test("the CLI runs actions with --wait and its exit code says the outcome; share
   await expect(anon.getByRole("heading", { level: 1 })).toContainText("Kill pods");
   await expect(anon.getByText("Objects affected").first()).toBeVisible();
   await expect(anon.getByRole("cell", { name: /^cart-/ })).toBeVisible();
+  // Parameters under the Run form's labels, as on the run page.
+  const params = anon.locator("section").filter({ has: anon.getByRole("heading", { name: "Action and parameters" }) });
+  await expect(params.getByRole("term").filter({ hasText: /^Label selector$/ })).toBeVisible();
+  await expect(params).not.toContainText("labelSelector");
   await expect(anon.locator('meta[property="og:title"]')).toHaveAttribute("content", /Kill pods.*succeeded/);
   await expect(anon.locator('meta[name="description"]')).toHaveAttribute("content", /app=cart/);
   const html = await res!.text();

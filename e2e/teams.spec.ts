@@ -47,6 +47,11 @@ test("invite by link → accept after signing up in another browser → change r
   await changeRole(page, mia.email, "Viewer");
   await expect(alertBox(page)).toHaveText("Mia Member is now viewer.");
   await expect(memberRow(page, mia.email).getByRole("cell").nth(2)).toHaveText("Viewer");
+  // On a phone the members table scrolls inside its card; the page itself stays as wide as the
+  // screen (each row's hidden role label and Remove box were laid out outside the table's box).
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // As a viewer Mia reads, but cannot invite or manage, and management pages answer 403.
   await guest.goto(`/t/${slug}`);

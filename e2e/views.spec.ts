@@ -98,6 +98,17 @@ test("overview: nodes, pods by phase, requested vs allocatable charts, live usag
   await expect(page.getByTestId("usage-note")).toHaveCount(0);
   await expect(page.getByTestId("freshness")).toContainText("Read from the cluster");
   await expect(page.getByRole("link", { name: "Kill pods" })).toHaveAttribute("href", `/t/${slug}/runs/${runId}`);
+
+  // A run's state reads as on Executed ("rolled back", in its colour), on one line on a phone too.
+  await sql(
+    `INSERT INTO "Run" (id, "teamId", "clusterId", "actionId", params, state, "queuedAt") VALUES ($1, $2, $3, 'node-drain', '{}', 'ROLLED_BACK', now())`,
+    [id(), c.teamId, c.clusterId],
+  );
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  const badge = page.getByRole("row").filter({ hasText: "Drain nodes" }).getByText("rolled back", { exact: true });
+  await expect(badge).toHaveClass(/amber/);
+  expect((await badge.boundingBox())!.height).toBeLessThan(24);
 });
 
 test("namespaces show status, pod counts and the team's protected namespaces", async ({ page }) => {
@@ -125,6 +136,11 @@ test("nodes show conditions, cordons, taints, pod counts and bars, and link to t
   await expect(page.getByRole("row").filter({ hasText: "general-b-1" })).toContainText("cordoned");
   await expect(page.getByRole("img", { name: "CPU of general-a-1" })).toBeVisible();
   await expect(page.getByRole("img", { name: "Memory of data-a-1" })).toBeVisible();
+  // On a desktop the whole table fits its card: the long control-plane taint breaks inside its
+  // column instead of pushing CPU and memory out of sight behind a scroll bar.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const box = page.getByRole("table").locator("xpath=..");
+  await expect.poll(() => box.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
   const data = page.getByRole("row").filter({ hasText: "data-a-1" });
   await data.getByRole("link", { name: /pods$/ }).click();
   await expect(page).toHaveURL(/\/pods\?node=data-a-1$/);

@@ -1,9 +1,13 @@
 import type { ReactNode } from "react";
 
-/** Lists of things are tables: a header row and one row per item. */
+/**
+ * Lists of things are tables: a header row and one row per item. The box is positioned, so what
+ * is absolutely placed inside a cell (a screen-reader-only label, a confirmation box) scrolls
+ * with the table instead of widening the page on a phone.
+ */
 export function Table({ head, children }: { head: string[]; children: ReactNode }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <thead className="bg-slate-50">
           <tr>

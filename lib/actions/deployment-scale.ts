@@ -4,6 +4,7 @@ import { isNotFound } from "./kube-errors";
 import { durationSecondsParam, namespaceParam, objectNameParam } from "./param-schemas";
 import { mergePatch, performUndo } from "./undo";
 import { defineAction } from "./types";
+import { plural } from "@/lib/text";
 
 const params = z
   .object({
@@ -31,7 +32,7 @@ export const deploymentScale = defineAction({
       throw err;
     }
     if (current <= p.replicas) {
-      throw new RunRefusedError("empty-selection", `${p.namespace}/${p.name} has ${current} replica(s): nothing to scale down to ${p.replicas}`);
+      throw new RunRefusedError("empty-selection", `${p.namespace}/${p.name} has ${plural(current, "replica")}: nothing to scale down to ${p.replicas}`);
     }
     return {
       targets: [{ kind: "Deployment", namespace: p.namespace, name: p.name }],

@@ -9,6 +9,7 @@ import { heldByBudgets, whyNotEvicted } from "./drain-budgets";
 import { isLive, podTarget } from "./select";
 import { performUndo } from "./undo";
 import { defineAction, type ActionKube, type Target } from "./types";
+import { plural } from "@/lib/text";
 
 const params = z
   .object({
@@ -54,7 +55,7 @@ export const nodeDrain = defineAction({
     const pods: Target[] = chosen.map(podTarget);
     return {
       targets: [...plan.targets, ...pods],
-      summary: `${plan.summary}: evict ${pods.length} pod(s), uncordon after ${p.durationSeconds}s${held.length ? `; ${held.length} eviction(s) held by a PodDisruptionBudget` : ""}`,
+      summary: `${plan.summary}: evict ${plural(pods.length, "pod")}, uncordon after ${p.durationSeconds}s${held.length ? `; ${plural(held.length, "eviction")} held by a PodDisruptionBudget` : ""}`,
       detail: { ...plan.detail, notEvicted, heldByDisruptionBudget: held },
     };
   },
@@ -85,11 +86,11 @@ export const nodeDrain = defineAction({
           const why = describeKubeError(err).replace(`eviction of ${name} `, "");
           return `${name} (${why})`;
         });
-        throw new Error(`node ${node}: ${failed.length} of ${pods.length} pod(s) not evicted: ${names.join("; ")}`);
+        throw new Error(`node ${node}: ${failed.length} of ${plural(pods.length, "pod")} not evicted: ${names.join("; ")}`);
       }
       const results = settled.map((r) => (r as PromiseFulfilledResult<{ evicted: boolean }>).value);
       evicted += results.filter((r) => r.evicted).length;
-      ctx.log(`node ${node} drained: ${results.length} pod(s) evicted`);
+      ctx.log(`node ${node} drained: ${plural(results.length, "pod")} evicted`);
       ctx.progress(((i + 1) / nodes.length) * 100);
     }
     return { drained: nodes, evicted, durationSeconds: p.durationSeconds };

@@ -7,6 +7,7 @@ import { selectNodes } from "./select";
 import { performUndo } from "./undo";
 import { waitFor } from "./wait-for";
 import { defineAction, type Target } from "./types";
+import { plural } from "@/lib/text";
 
 const params = z
   .object({
@@ -50,7 +51,7 @@ export const pingTest = defineAction({
     const hosts: Target[] = p.hosts.map((h) => ({ kind: "Host", name: h }));
     return {
       targets: [...probes, ...hosts],
-      summary: `probe ${names.length} node(s)${p.hosts.length ? ` and ${p.hosts.length} host(s)` : ""} for ${p.rounds} round(s)`,
+      summary: `probe ${plural(names.length, "node")}${p.hosts.length ? ` and ${plural(p.hosts.length, "host")}` : ""} for ${plural(p.rounds, "round")}`,
       detail: { nodes: names, addresses: nodes.map(nodeAddress), hosts: p.hosts },
     };
   },
@@ -59,7 +60,7 @@ export const pingTest = defineAction({
     const probes = plan.targets.filter((t) => t.kind === "Pod");
     const names = probes.map((t) => t.name);
     await ctx.step(
-      `create ${probes.length} probe pod(s)`,
+      `create ${plural(probes.length, "probe pod")}`,
       null,
       async () => {
         await Promise.all(
@@ -91,7 +92,7 @@ export const pingTest = defineAction({
     const nameOf = new Map(detail.addresses.map((a, i) => [a, detail.nodes[i]!]));
     const matrix = buildMatrix(byNode, [...detail.nodes, ...detail.hosts], (t) => nameOf.get(t) ?? t, p.rounds);
     const unreachable = Object.values(matrix.cells).flatMap((row) => Object.values(row)).filter((c) => c && !c.reachable).length;
-    ctx.log(`ping matrix of ${detail.nodes.length} node(s): ${unreachable} unreachable pair(s)`);
+    ctx.log(`ping matrix of ${plural(detail.nodes.length, "node")}: ${plural(unreachable, "unreachable pair")}`);
     ctx.progress(100);
     return { matrix, unreachable };
   },

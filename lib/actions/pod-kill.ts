@@ -6,6 +6,7 @@ import { howMany, listLivePods, pickRandom, podTarget } from "./select";
 import { refuseEmptyPodSelection } from "./explain-selection";
 import { performUndo } from "./undo";
 import { defineAction, type ActionContext, type Target } from "./types";
+import { plural } from "@/lib/text";
 
 const params = z
   .object({
@@ -62,7 +63,7 @@ export const podKill = defineAction({
     const concern = podKillConcern(pods, targets, p.count);
     return {
       targets,
-      summary: `delete ${targets.length} of ${pods.length} matching pod(s) (${p.labelSelector} in ${p.namespace})${rounds}`,
+      summary: `delete ${targets.length} of ${plural(pods.length, "matching pod")} (${p.labelSelector} in ${p.namespace})${rounds}`,
       ...(concern ? { confirmBecause: concern } : {}),
     };
   },
@@ -74,7 +75,7 @@ export const podKill = defineAction({
       const targets = round === 1 ? plan.targets : (await choose(ctx.kube, p)).chosen;
       if (targets.length === 0) ctx.log(`round ${round}: no pod matches any more`, {}, "warn");
       const killed = await killRound(ctx, p, targets, round);
-      ctx.log(`round ${round}: deleted ${killed.length} pod(s)`, { pods: killed });
+      ctx.log(`round ${round}: deleted ${plural(killed.length, "pod")}`, { pods: killed });
       rounds.push(killed);
       ctx.progress((round / p.repeat) * 100);
     }

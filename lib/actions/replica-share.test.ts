@@ -17,14 +17,14 @@ describe("podKillConcern", () => {
   it("names a count larger than the matching pods and every replica of the workload", () => {
     const why = podKillConcern(cart, cart.map(podTarget), 5000);
     expect(why).toBe(
-      "You asked for 5000 pods but only 2 match, so every matching pod would be killed. It kills all 2 pod(s) of ReplicaSet cart-5f: no replica is left to serve until they come back.",
+      "You asked for 5000 pods but only 2 match, so every matching pod would be killed. It kills all 2 pods of ReplicaSet cart-5f: no replica is left to serve until they come back.",
     );
   });
 
   it("asks about more than half of a workload, and about bare pods that never come back", () => {
     const three = [pod("f-1", "f"), pod("f-2", "f"), pod("f-3", "f")];
     expect(podKillConcern(three, three.slice(0, 2).map(podTarget))).toBe("It kills 2 of the 3 pods of ReplicaSet f, more than half of them.");
-    expect(podKillConcern([pod("bare")], [podTarget(pod("bare"))])).toBe("1 pod(s) have no controller and will not come back.");
+    expect(podKillConcern([pod("bare")], [podTarget(pod("bare"))])).toBe("1 pod has no controller and will not come back.");
   });
 });
 

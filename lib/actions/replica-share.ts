@@ -1,6 +1,7 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { targetKey, podTarget } from "./select";
 import type { Target } from "./types";
+import { plural } from "@/lib/text";
 
 /** Killing more than this share of a workload's pods at once asks for the typed confirmation. */
 export const REPLICA_SHARE_CONFIRM = 0.5;
@@ -39,9 +40,9 @@ export function podKillConcern(matching: readonly PodMeta[], chosen: readonly Ta
     reasons.push(`You asked for ${asked} pods but only ${matching.length} match, so every matching pod would be killed.`);
   }
   for (const [owner, g] of byOwner) {
-    if (g.hit === g.total) reasons.push(`It kills all ${g.total} pod(s) of ${owner}: no replica is left to serve until they come back.`);
+    if (g.hit === g.total) reasons.push(`It kills all ${plural(g.total, "pod")} of ${owner}: no replica is left to serve until they come back.`);
     else if (g.hit / g.total > REPLICA_SHARE_CONFIRM) reasons.push(`It kills ${g.hit} of the ${g.total} pods of ${owner}, more than half of them.`);
   }
-  if (bare > 0) reasons.push(`${bare} pod(s) have no controller and will not come back.`);
+  if (bare > 0) reasons.push(`${plural(bare, "pod")} ${bare === 1 ? "has" : "have"} no controller and will not come back.`);
   return reasons.length > 0 ? reasons.join(" ") : null;
 }

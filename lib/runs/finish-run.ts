@@ -2,6 +2,7 @@ import { RunAbortedError, type ActionKube } from "@/lib/actions";
 import type { RunState } from "@/lib/db";
 import { isCleanup, pendingUndos, undoStep } from "./perform-undos";
 import type { RunRecorder } from "./run-recorder";
+import { plural } from "@/lib/text";
 
 /** Sleeps until `at`, waking early when the signal aborts (then throws RunAbortedError). */
 export async function sleepUntil(at: Date, signal: AbortSignal): Promise<void> {
@@ -44,7 +45,8 @@ export async function settleRun(kube: ActionKube, actionId: string, rec: RunReco
       rec.log(`restore "${step.name}" failed: ${error}`, {}, "error");
       return rollbackRun(kube, actionId, rec, `restore failed: ${error}`);
     }
-    rec.log(`restored after "${step.name}"`);
+    // Removing what the run created (probe pods, a job) is a clean-up, not a restore.
+    rec.log(isCleanup(step) ? `removed what "${step.name}" created` : `restored after "${step.name}"`);
   }
   // Steps with an undo but no due time are undone only on failure; nothing more to do.
   await rec.setState("SUCCEEDED", { progress: 100 }, null);
@@ -66,7 +68,7 @@ export async function rollbackRun(kube: ActionKube, actionId: string, rec: RunRe
     return "FAILED";
   }
   await rec.setState("ROLLING_BACK", {}, error);
-  rec.log(`rolling back ${steps.length} step(s): ${error}`, {}, "warn");
+  rec.log(`rolling back ${plural(steps.length, "step")}: ${error}`, {}, "warn");
   let failed = 0;
   for (const s of steps) {
     const e = await undoStep(kube, actionId, s, true);
@@ -76,6 +78,6 @@ export async function rollbackRun(kube: ActionKube, actionId: string, rec: RunRe
     }
   }
   const state: RunState = failed > 0 ? "ROLLBACK_FAILED" : "ROLLED_BACK";
-  await rec.setState(state, {}, failed > 0 ? `${error}; ${failed} undo(s) failed` : error);
+  await rec.setState(state, {}, failed > 0 ? `${error}; ${plural(failed, "undo")} failed` : error);
   return state;
 }

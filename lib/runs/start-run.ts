@@ -7,6 +7,7 @@ import { runColumns } from "./run-columns";
 import { runsRequested } from "./run-metrics";
 import { enqueueRun } from "./run-queue";
 import { publishRunEvents } from "./run-events";
+import { plural } from "@/lib/text";
 
 const log = createLogger("runs");
 
@@ -72,7 +73,7 @@ async function createRow(r: Awaited<ReturnType<typeof resolveRun>>): Promise<Run
     const now = await db.team.findUnique({ where: { id: team.id }, select: { activeRuns: true, maxConcurrentRuns: true } });
     const pending = now?.activeRuns ?? team.activeRuns;
     const limit = now?.maxConcurrentRuns ?? team.maxConcurrentRuns;
-    throw new RunRefusedError("concurrency-limit", `The team has ${pending} run(s) in progress; its limit is ${limit}`, { pending, limit });
+    throw new RunRefusedError("concurrency-limit", `The team has ${plural(pending, "run")} in progress; its limit is ${limit}`, { pending, limit });
   }
 }
 

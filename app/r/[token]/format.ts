@@ -23,6 +23,3 @@ export const stateLabel = (state: string): string => state.toLowerCase().replace
 
 /** A UTC time people can read: 2026-11-23 12:03:04 UTC. */
 export const utc = (d: Date): string => `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
-
-/** A parameter value as it was given: strings bare, everything else as JSON. */
-export const paramText = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));

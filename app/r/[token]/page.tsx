@@ -6,9 +6,10 @@ import { getSharedRun, type SharedRun } from "@/lib/share";
 import { Badge, Card, Stat, Table, Td } from "@/app/_components/ui";
 import { RunDuration } from "@/app/_components/run-duration";
 import { formatRunDuration } from "@/lib/runs/run-duration";
-import { paramText, stateLabel, stateTone, utc } from "./format";
+import { stateLabel, stateTone, utc } from "./format";
 import { Timeline } from "./timeline";
 import { RunResult } from "@/app/t/[slug]/runs/[runId]/run-result";
+import { runParamRows } from "@/app/t/[slug]/runs/[runId]/run-params";
 
 export const dynamic = "force-dynamic";
 
@@ -40,7 +41,6 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function SharedRunPage({ params }: Props) {
   const run = await load((await params).token);
   if (!run) notFound();
-  const params_ = run.params && typeof run.params === "object" && !Array.isArray(run.params) ? Object.entries(run.params) : [];
   const stepByTarget = new Map(run.steps.filter((s) => s.target).map((s) => [`${s.target!.kind}/${s.target!.namespace ?? ""}/${s.target!.name}`, s.state]));
 
   return (
@@ -90,10 +90,10 @@ export default async function SharedRunPage({ params }: Props) {
             <dd className="font-mono">{run.action.id}</dd>
             <dt className="text-slate-500">Cluster</dt>
             <dd>{run.clusterKind === "SANDBOX" ? "Sandbox cluster" : "Kubernetes cluster"}</dd>
-            {params_.map(([k, v]) => (
-              <div key={k} className="contents">
-                <dt className="text-slate-500">{k}</dt>
-                <dd className="break-all font-mono">{paramText(v)}</dd>
+            {runParamRows(run.action.id, run.params).map(([label, value]) => (
+              <div key={label} className="contents">
+                <dt className="text-slate-500">{label}</dt>
+                <dd className="whitespace-pre-wrap break-words font-mono">{value}</dd>
               </div>
             ))}
           </dl>

@@ -6,6 +6,7 @@ import { auditActor, recordAudit } from "@/lib/audit";
 import { abortedByOf, abortRun, haltTeam } from "@/lib/runs";
 import { withTeamAction, type ActionResult } from "@/lib/tenancy";
 import { STATE_LABELS } from "./run-format";
+import { plural } from "@/lib/text";
 
 const haltSchema = z.object({ slug: z.string().max(64) });
 const abortSchema = z.object({ slug: z.string().max(64), runId: z.string().min(1).max(64) });
@@ -25,7 +26,9 @@ export async function haltAllRuns(_prev: ActionResult | null, form: FormData): P
     });
     revalidatePath(`/t/${ctx.team.slug}/runs`);
     if (cancelled + aborting === 0) return { ok: true, message: "No run was in progress." };
-    return { ok: true, message: `Halted: ${cancelled} queued run(s) cancelled, ${aborting} running run(s) rolling back.` };
+    // Only the parts that happened: "Halted: 2 running runs rolling back.", not "0 queued runs cancelled, …".
+    const parts = [cancelled > 0 ? `${plural(cancelled, "queued run")} cancelled` : null, aborting > 0 ? `${plural(aborting, "running run")} rolling back` : null];
+    return { ok: true, message: `Halted: ${parts.filter(Boolean).join(", ")}.` };
   });
 }
 

@@ -32,24 +32,27 @@ export function ConfirmButton({
     // Its parts join the surrounding row of buttons (a page header's actions), and the answer
     // takes a line of its own below that row: the buttons do not move when it appears.
     <div className="contents">
+      {/* The button stays where it is while the question is open; the question takes a line of
+          its own below the row, as the answer does. */}
+      <Button type="button" variant="danger" aria-expanded={asking} onClick={() => setAsking(!asking)}>
+        {label}
+      </Button>
       {asking ? (
-        <form action={formAction} className="flex flex-wrap items-center justify-end gap-2 rounded-md border border-red-200 bg-red-50 px-3 py-2">
-          {Object.entries(fields).map(([k, v]) => (
-            <input key={k} type="hidden" name={k} value={v} />
-          ))}
-          <span className="text-sm text-red-900">{question}</span>
-          <Button type="submit" variant="danger" disabled={pending}>
-            {pending ? "Working…" : confirmLabel}
-          </Button>
-          <Button type="button" variant="ghost" onClick={() => setAsking(false)} disabled={pending}>
-            Cancel
-          </Button>
-        </form>
-      ) : (
-        <Button type="button" variant="danger" onClick={() => setAsking(true)}>
-          {label}
-        </Button>
-      )}
+        <div className="flex basis-full justify-end">
+          <form action={formAction} className="flex flex-wrap items-center justify-end gap-2 rounded-md border border-red-200 bg-red-50 px-3 py-2">
+            {Object.entries(fields).map(([k, v]) => (
+              <input key={k} type="hidden" name={k} value={v} />
+            ))}
+            <span className="text-sm text-red-900">{question}</span>
+            <Button type="submit" variant="danger" disabled={pending}>
+              {pending ? "Working…" : confirmLabel}
+            </Button>
+            <Button type="button" variant="ghost" onClick={() => setAsking(false)} disabled={pending}>
+              Cancel
+            </Button>
+          </form>
+        </div>
+      ) : null}
       {state ? (
         <div className="flex basis-full justify-end">
           <Alert tone={state.ok ? "green" : "red"}>{state.ok ? state.message : state.error}</Alert>

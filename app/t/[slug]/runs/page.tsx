@@ -10,6 +10,7 @@ import { filterQuery, filterWhere, PAGE_SIZE, parseRunFilters } from "./filters"
 import { RunDuration } from "@/app/_components/run-duration";
 import { FollowRunChanges } from "./follow-run-changes";
 import { formatTime, STATE_LABELS, STATE_TONES } from "./run-format";
+import { plural } from "@/lib/text";
 
 export const metadata = { title: "Executed" };
 
@@ -68,7 +69,7 @@ export default async function RunsPage({ params, searchParams }: { params: Promi
             {canAbort ? (
               <ConfirmButton
                 label="Halt all runs"
-                question={`Stop all ${pending} run(s) in progress and roll back what they changed?`}
+                question={`Stop ${pending === 1 ? "the run" : `all ${plural(pending, "run")}`} in progress and roll back what they changed?`}
                 confirmLabel="Halt all"
                 fields={{ slug: ctx.team.slug }}
                 action={haltAllRuns}
@@ -176,7 +177,7 @@ export default async function RunsPage({ params, searchParams }: { params: Promi
           </Table>
           <nav aria-label="Pages" className="mt-3 flex items-center justify-between text-sm text-slate-600">
             <span>
-              {total} run(s) · page {filters.page} of {pages}
+              {plural(total, "run")} · page {filters.page} of {pages}
             </span>
             <span className="flex gap-2">
               {filters.page > 1 ? (

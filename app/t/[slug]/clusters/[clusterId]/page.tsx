@@ -8,6 +8,7 @@ import { Freshness } from "./_views/freshness";
 import { openView, type ViewProps } from "./_views/load";
 import { ViewProblem } from "./_views/view-problem";
 import { FollowRunChanges } from "../../runs/follow-run-changes";
+import { STATE_LABELS, STATE_TONES } from "../../runs/run-format";
 
 export const metadata = { title: "Cluster overview" };
 
@@ -32,7 +33,7 @@ export default async function ClusterOverviewPage(props: ViewProps) {
                 </Link>
               </Td>
               <Td>
-                <Badge>{r.state.toLowerCase().replace("_", " ")}</Badge>
+                <Badge tone={STATE_TONES[r.state]}>{STATE_LABELS[r.state]}</Badge>
               </Td>
               <Td className="whitespace-nowrap">{r.queuedAt.toISOString().slice(0, 16).replace("T", " ")} UTC</Td>
             </tr>

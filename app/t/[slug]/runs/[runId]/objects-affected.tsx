@@ -12,8 +12,11 @@ function show(v: unknown): string {
   if (typeof v !== "object") return String(v);
   const entries = Object.entries(v as Record<string, unknown>);
   if (entries.length === 0) return "—";
-  return entries.map(([k, x]) => `${k}: ${typeof x === "object" ? JSON.stringify(x) : String(x)}`).join(", ");
+  return entries.map(([k, x]) => `${k}: ${cut(typeof x === "object" ? JSON.stringify(x) : String(x))}`).join(", ");
 }
+
+// A long value (a job's whole output) is cut here: the Result card shows it in full.
+const cut = (text: string) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
 
 /** Every object a step acted on: its state before, what the step left, and what the cluster shows now. */
 export function ObjectsAffected({ steps, now }: { steps: RunStep[]; now: ClusterNow | null }) {
@@ -39,9 +42,10 @@ export function ObjectsAffected({ steps, now }: { steps: RunStep[]; now: Cluster
                 {step.state.toLowerCase().replace("_", " ")}
                 {step.undoneAt ? <div className="text-xs text-slate-500">undone {formatTime(step.undoneAt)}</div> : null}
               </Td>
-              <Td className="text-xs">{show(step.before)}</Td>
-              <Td className="text-xs">{step.error ?? show(step.after)}</Td>
-              <Td className="text-xs">{now?.states[targetKey(target)] ?? "—"}</Td>
+              {/* Values break anywhere (a key like "wasUnschedulable:" is one long word), so the table fits the card. */}
+              <Td className="text-xs wrap-anywhere">{show(step.before)}</Td>
+              <Td className="text-xs wrap-anywhere">{step.error ?? show(step.after)}</Td>
+              <Td className="text-xs wrap-anywhere">{now?.states[targetKey(target)] ?? "—"}</Td>
             </tr>
           ))}
         </Table>

@@ -15,6 +15,7 @@ import { formatTime } from "../run-format";
 import { readClusterNow } from "./cluster-now";
 import { LiveRun } from "./live-run";
 import { ObjectsAffected } from "./objects-affected";
+import { RunParams } from "./run-params";
 import { RunResult } from "./run-result";
 import { SharePanel } from "./_share/share-panel";
 
@@ -115,7 +116,7 @@ export default async function RunDetailPage({ params }: { params: Params }) {
             </dl>
           </Card>
           <Card title="Parameters">
-            <pre className="whitespace-pre-wrap break-all text-xs">{JSON.stringify(run.params, null, 2)}</pre>
+            <RunParams actionId={run.actionId} params={run.params} />
           </Card>
           <SharePanel ctx={ctx} runId={run.id} />
         </aside>

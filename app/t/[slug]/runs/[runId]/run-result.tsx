@@ -18,9 +18,23 @@ function humanise(key: string): string {
 }
 
 function show(v: unknown): string {
-  if (Array.isArray(v)) return v.length === 0 ? "none" : v.map((x) => (x !== null && typeof x === "object" ? JSON.stringify(x) : String(x))).join(", ");
+  if (Array.isArray(v)) return v.length === 0 ? "none" : v.map((x) => (Array.isArray(x) ? show(x) : x !== null && typeof x === "object" ? JSON.stringify(x) : String(x))).join(", ");
   if (v !== null && typeof v === "object") return JSON.stringify(v);
   return String(v);
+}
+
+// A list of lists (a pod kill's pods per round) reads as a numbered list, one line per entry.
+function Value({ v }: { v: unknown }) {
+  if (Array.isArray(v) && v.length > 0 && v.every(Array.isArray)) {
+    return (
+      <ol className="list-inside list-decimal">
+        {v.map((x, i) => (
+          <li key={i}>{show(x)}</li>
+        ))}
+      </ol>
+    );
+  }
+  return <>{show(v)}</>;
 }
 
 function JobOutput({ result }: { result: z.infer<typeof jobResultSchema> }) {
@@ -54,7 +68,9 @@ function Values({ result }: { result: Record<string, unknown> }) {
       {Object.entries(result).map(([k, v]) => (
         <div key={k} className="contents">
           <dt className="text-slate-500">{humanise(k)}</dt>
-          <dd className="min-w-0 break-words">{show(v)}</dd>
+          <dd className="min-w-0 break-words">
+            <Value v={v} />
+          </dd>
         </div>
       ))}
     </dl>

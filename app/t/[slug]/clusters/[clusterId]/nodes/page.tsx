@@ -58,19 +58,20 @@ export default async function NodesPage(props: ViewProps) {
                   </div>
                 </Td>
                 <Td>{n.unschedulable ? <Badge tone="amber">cordoned</Badge> : <span className="text-slate-500">schedulable</span>}</Td>
-                <Td className="text-xs">
+                {/* A taint is one long word; it breaks inside its column rather than widening the table past the page. */}
+                <Td className="max-w-64 text-xs">
                   {n.taints.length === 0 ? (
                     <span className="text-slate-500">none</span>
                   ) : (
                     n.taints.map((t) => (
-                      <div key={`${t.key}:${t.effect}`} className="font-mono">
+                      <div key={`${t.key}:${t.effect}`} className="break-all font-mono">
                         {t.key}
                         {t.value ? `=${t.value}` : ""}:{t.effect}
                       </div>
                     ))
                   )}
                 </Td>
-                <Td>
+                <Td className="whitespace-nowrap">
                   <Link href={`${base}/pods?node=${encodeURIComponent(n.name)}`} className="text-brand-700 hover:underline">
                     {plural(n.pods, "pod")}
                   </Link>
