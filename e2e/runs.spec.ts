@@ -144,6 +144,10 @@ test("abort a long cordon and halt all runs: both roll back and the nodes are sc
   const objects = page.locator("section").filter({ has: page.getByRole("heading", { name: "Objects affected" }) });
   // The last column is the node as the cluster shows it now.
   await expect(objects.getByRole("row").filter({ hasText: "general-a-1" }).getByRole("cell").last()).toHaveText("schedulable");
+  // …in whole words at desktop width (it broke as "schedu" / "lable" once the table had to fit).
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const nowCell = objects.getByRole("row").filter({ hasText: "general-a-1" }).getByRole("cell").last();
+  expect(await nowCell.evaluate((td) => { const r = document.createRange(); r.selectNodeContents(td); return new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size; })).toBe(1);
   expect(await cordoned()).toEqual([]);
 
   // Halt all from Executed stops the run that is still going; the list follows it to its end
@@ -157,6 +161,7 @@ test("abort a long cordon and halt all runs: both roll back and the nodes are sc
   let reloaded = false;
   page.on("load", () => (reloaded = true));
   await page.getByRole("button", { name: "Halt all runs" }).click();
+  await expect(page.getByText("Stop the run in progress and roll back what it changed?")).toBeVisible();
   await page.getByRole("button", { name: "Halt all", exact: true }).click();
   await expect(alertBox(page)).toHaveText("Halted: 1 running run rolling back.");
   await expect(newest).toContainText("rolled back");

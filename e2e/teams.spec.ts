@@ -51,6 +51,9 @@ test("invite by link → accept after signing up in another browser → change r
   // screen (each row's hidden role label and Remove box were laid out outside the table's box).
   await page.setViewportSize({ width: 390, height: 844 });
   await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  // …and the table's card is as tall as its rows: a closed Remove box takes no room in it.
+  const membersBox = page.getByRole("table").first().locator("xpath=..");
+  expect(await membersBox.evaluate((el) => el.scrollHeight - el.clientHeight)).toBeLessThanOrEqual(0);
   await page.setViewportSize({ width: 1280, height: 720 });
 
   // As a viewer Mia reads, but cannot invite or manage, and management pages answer 403.

@@ -141,6 +141,8 @@ test("nodes show conditions, cordons, taints, pod counts and bars, and link to t
   await page.setViewportSize({ width: 1440, height: 900 });
   const box = page.getByRole("table").locator("xpath=..");
   await expect.poll(() => box.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+  const taint = control.getByText("node-role.kubernetes.io/control-plane:NoSchedule");
+  expect(await taint.evaluate((el) => el.scrollWidth - el.clientWidth), "the taint stays inside its cell").toBeLessThanOrEqual(0);
   const data = page.getByRole("row").filter({ hasText: "data-a-1" });
   await data.getByRole("link", { name: /pods$/ }).click();
   await expect(page).toHaveURL(/\/pods\?node=data-a-1$/);

@@ -39,7 +39,7 @@ export function ConfirmButton({
       </Button>
       {asking ? (
         <div className="flex basis-full justify-end">
-          <form action={formAction} className="flex flex-wrap items-center justify-end gap-2 rounded-md border border-red-200 bg-red-50 px-3 py-2">
+          <form action={formAction} className="flex max-w-md flex-wrap items-center justify-end gap-2 rounded-md border border-red-200 bg-red-50 px-3 py-2">
             {Object.entries(fields).map(([k, v]) => (
               <input key={k} type="hidden" name={k} value={v} />
             ))}

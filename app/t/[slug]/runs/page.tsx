@@ -69,7 +69,7 @@ export default async function RunsPage({ params, searchParams }: { params: Promi
             {canAbort ? (
               <ConfirmButton
                 label="Halt all runs"
-                question={`Stop ${pending === 1 ? "the run" : `all ${plural(pending, "run")}`} in progress and roll back what they changed?`}
+                question={pending === 1 ? "Stop the run in progress and roll back what it changed?" : `Stop all ${plural(pending, "run")} in progress and roll back what they changed?`}
                 confirmLabel="Halt all"
                 fields={{ slug: ctx.team.slug }}
                 action={haltAllRuns}

@@ -42,10 +42,11 @@ export function ObjectsAffected({ steps, now }: { steps: RunStep[]; now: Cluster
                 {step.state.toLowerCase().replace("_", " ")}
                 {step.undoneAt ? <div className="text-xs text-slate-500">undone {formatTime(step.undoneAt)}</div> : null}
               </Td>
-              {/* Values break anywhere (a key like "wasUnschedulable:" is one long word), so the table fits the card. */}
+              {/* Before and After break anywhere (a key like "wasUnschedulable:" is one long word), so the
+                  table fits the card and the short state under Now keeps its words whole. */}
               <Td className="text-xs wrap-anywhere">{show(step.before)}</Td>
               <Td className="text-xs wrap-anywhere">{step.error ?? show(step.after)}</Td>
-              <Td className="text-xs wrap-anywhere">{now?.states[targetKey(target)] ?? "—"}</Td>
+              <Td className="text-xs">{now?.states[targetKey(target)] ?? "—"}</Td>
             </tr>
           ))}
         </Table>

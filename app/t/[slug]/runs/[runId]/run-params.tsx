@@ -24,15 +24,15 @@ export function runParamRows(actionId: string, params: unknown): [string, string
   return entries.map(([k, v]) => [props?.[k]?.description ?? humanise(k), valueText(v)]);
 }
 
-/** The parameters as a labelled list (label column, value column). */
+/** The parameters as a list, each label above its value (the run page's narrow side column, as Details). */
 export function RunParams({ actionId, params }: { actionId: string; params: unknown }) {
   const rows = runParamRows(actionId, params);
   if (rows.length === 0) return <p className="text-sm text-slate-500">No parameters.</p>;
   return (
-    <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm" aria-label="Parameters">
+    <dl className="space-y-2 text-sm" aria-label="Parameters">
       {rows.map(([label, value]) => (
-        <div key={label} className="contents">
-          <dt className="text-slate-500">{label}</dt>
+        <div key={label}>
+          <dt className="text-xs text-slate-500">{label}</dt>
           <dd className="whitespace-pre-wrap break-words font-mono text-xs leading-5">{value}</dd>
         </div>
       ))}

@@ -46,11 +46,12 @@ export function MemberControls({
         <Button type="submit" name="intent" value="role" variant="secondary" disabled={pending}>
           Change role
         </Button>
-        <details className="relative">
+        {/* The box is laid out only while open: closed, it still widened the table's scroll area. */}
+        <details className="group relative">
           <summary className="cursor-pointer list-none rounded-md px-2 py-1.5 text-sm text-red-700 hover:bg-red-50">
             Remove…
           </summary>
-          <div className="absolute right-0 z-10 mt-1 w-64 rounded-md border border-slate-200 bg-white p-3 text-sm shadow-lg">
+          <div className="absolute right-0 z-10 mt-1 hidden w-64 group-open:block rounded-md border border-slate-200 bg-white p-3 text-sm shadow-lg">
             <p className="mb-2">Remove {name} from the team? They lose access at once; their runs stay.</p>
             <Button type="submit" name="intent" value="remove" variant="danger" disabled={pending}>
               Remove {name}
@@ -93,13 +94,13 @@ export function TransferOwnershipForm({
             ))}
           </select>
         </div>
-        <details className="relative">
+        <details className="group relative">
           <summary
             className={`cursor-pointer list-none rounded-md px-3 py-2 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50`}
           >
             Transfer ownership…
           </summary>
-          <div className="absolute z-10 mt-1 w-72 rounded-md border border-slate-200 bg-white p-3 text-sm shadow-lg">
+          <div className="absolute z-10 mt-1 hidden w-72 group-open:block rounded-md border border-slate-200 bg-white p-3 text-sm shadow-lg">
             <p className="mb-2">They become the owner and you become an admin. Only they can undo this.</p>
             <Button type="submit" name="intent" value="transfer" variant="danger" disabled={pending}>
               Confirm transfer

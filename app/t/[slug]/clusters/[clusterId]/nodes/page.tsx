@@ -58,13 +58,13 @@ export default async function NodesPage(props: ViewProps) {
                   </div>
                 </Td>
                 <Td>{n.unschedulable ? <Badge tone="amber">cordoned</Badge> : <span className="text-slate-500">schedulable</span>}</Td>
-                {/* A taint is one long word; it breaks inside its column rather than widening the table past the page. */}
+                {/* A taint is one long word; it wraps inside its column (unlike a name, which stays on one line) rather than widening the table past the page. */}
                 <Td className="max-w-64 text-xs">
                   {n.taints.length === 0 ? (
                     <span className="text-slate-500">none</span>
                   ) : (
                     n.taints.map((t) => (
-                      <div key={`${t.key}:${t.effect}`} className="break-all font-mono">
+                      <div key={`${t.key}:${t.effect}`} className="whitespace-normal font-mono wrap-anywhere">
                         {t.key}
                         {t.value ? `=${t.value}` : ""}:{t.effect}
                       </div>
