@@ -29,9 +29,10 @@ function readFirstLine(input: NodeJS.ReadStream): Promise<string> {
 function readHidden(prompt: string, input: NodeJS.ReadStream, output: NodeJS.WriteStream): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = "";
-    output.write(prompt);
-    // Raw mode turns the terminal's echo (and its line editing) off: nothing typed is shown.
+    // Raw mode turns the terminal's echo (and its line editing) off: nothing typed is shown. It
+    // goes first: a token pasted the moment the prompt appears must already find echo off.
     input.setRawMode(true);
+    output.write(prompt);
     input.resume();
     const finish = (err?: Error) => {
       input.setRawMode(false);

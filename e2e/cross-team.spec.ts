@@ -38,7 +38,7 @@ test("a member of team A is refused every page and action of team B", async ({ p
 
   // Alice's own rename action, aimed at Bob's team by editing the form's team field.
   await page.goto(`/t/${aliceSlug}/settings`);
-  await page
+  await page.locator("form", { has: page.getByLabel("Team name") })
     .locator('input[name="slug"]')
     .evaluate((el, slug) => ((el as HTMLInputElement).value = slug), bobSlug);
   await page.getByLabel("Team name").fill("Taken over");
@@ -46,7 +46,7 @@ test("a member of team A is refused every page and action of team B", async ({ p
     page.waitForResponse(
       (r) => r.request().method() === "POST" && Boolean(r.request().headers()["next-action"]),
     ),
-    page.getByRole("button", { name: "Save" }).click(),
+    page.locator("form", { has: page.getByLabel("Team name") }).getByRole("button", { name: "Save" }).click(),
   ]);
   expect(response.status()).toBe(404);
   await expect(page.getByText("Taken over")).toHaveCount(0);

@@ -7,11 +7,11 @@ import { setRole } from "./seed";
 // the UI in teams.spec.ts), then the test checks what each role may open and do.
 async function renameVia(page: Page, ownSlug: string, targetSlug: string, name: string) {
   await page.goto(`/t/${ownSlug}/settings`);
-  await page
+  await page.locator("form", { has: page.getByLabel("Team name") })
     .locator('input[name="slug"]')
     .evaluate((el, slug) => ((el as HTMLInputElement).value = slug), targetSlug);
   await page.getByLabel("Team name").fill(name);
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.locator("form", { has: page.getByLabel("Team name") }).getByRole("button", { name: "Save" }).click();
 }
 
 test("a viewer reads but is refused management pages and actions with 403; an admin may", async ({

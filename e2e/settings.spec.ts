@@ -10,12 +10,12 @@ test("an owner renames the team; an over-long name is refused with a message and
 
   const long = "x".repeat(61);
   await page.getByLabel("Team name").fill(long);
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.locator("form", { has: page.getByLabel("Team name") }).getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("A team name has at most 60 characters")).toBeVisible();
   await expect(page.getByLabel("Team name")).toHaveValue(long);
 
   await page.getByLabel("Team name").fill("Kernel Chaos");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.locator("form", { has: page.getByLabel("Team name") }).getByRole("button", { name: "Save" }).click();
   await expect(alertBox(page)).toHaveText("Team renamed.");
   await expect(page.getByTestId("team-switcher")).toHaveText(/Kernel Chaos/);
 

@@ -17,21 +17,16 @@ function refuse(req: NextRequest, status: 400 | 413, message: string): NextRespo
   return new NextResponse(message, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
-const UNUSABLE_CALLBACK =
-  "The callbackUrl parameter contains a line break, a control character or a character outside ASCII, which no address this site writes has. Open the page without it.";
-
 /**
- * A 400 for an address no page can use, or null: a NUL in its path or query (encoded or not),
- * or, in `callbackUrl`, the one parameter that becomes a redirect's Location header, anything
- * but visible ASCII (a line break or "。" there makes Node.js refuse the whole answer with a
- * 500). The site's own callbacks are percent-encoded paths, so they never contain either.
+ * A 400 for an address no page can use, or null: a NUL in its path or query (encoded or not).
+ * `callbackUrl` is not refused here: the sign-in pages parse it against the site's origin
+ * (lib/auth/callback-url.ts) and send anything else, line breaks and "。" included, to the
+ * start page, which is what a person who followed a bad link needs.
  */
 export function refuseUnusableUrl(req: NextRequest): NextResponse | null {
   const raw = req.nextUrl.pathname + req.nextUrl.search;
   if (/%00|\u0000/i.test(raw)) return refuse(req, 400, NUL_IN_URL);
   for (const [k, v] of req.nextUrl.searchParams) if (k.includes("\u0000") || v.includes("\u0000")) return refuse(req, 400, NUL_IN_URL);
-  const callback = req.nextUrl.searchParams.get("callbackUrl");
-  if (callback && /[^\u0020-\u007e]/.test(callback)) return refuse(req, 400, UNUSABLE_CALLBACK);
   return null;
 }
 
