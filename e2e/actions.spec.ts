@@ -79,14 +79,15 @@ test("node cordon: the nodes are cordoned, then schedulable again when the time 
   const cordoned = (await core.listNode()).items.filter((n) => n.spec?.unschedulable).map((n) => n.metadata!.name);
   expect(cordoned).toEqual([]);
   // On a desktop the parameters read under the form's labels, not as JSON keys, and the objects
-  // affected fit their card (a node's "wasUnschedulable: false" pushed "Now" out of sight).
+  // affected fit their card and say what the cordon left: the node unschedulable.
   await page.setViewportSize({ width: 1440, height: 900 });
   const params = page.locator('dl[aria-label="Parameters"]');
   await expect(params).toContainText("Node label selector");
   await expect(params).toContainText("pystol.io/pool=data");
   await expect(params).not.toContainText("labelSelector");
   const objects = page.getByRole("table").filter({ has: page.getByRole("columnheader", { name: "Before" }) }).locator("xpath=..");
-  await expect(objects).toContainText("wasUnschedulable");
+  await expect(objects).toContainText("unschedulable: true");
+  await expect(objects).not.toContainText("wasUnschedulable");
   await expect.poll(() => objects.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
 });
 

@@ -37,7 +37,11 @@ export async function cordonStep(ctx: ActionContext, node: string, durationSecon
   await ctx.step(
     `cordon node ${node}`,
     nodeTarget(node),
-    async () => ({ wasUnschedulable: await setUnschedulable(ctx.kube, node, true) }),
+    // What the step leaves is the node's new state (Before/After on the run page), not a flag.
+    async () => {
+      await setUnschedulable(ctx.kube, node, true);
+      return { unschedulable: true };
+    },
     // A cordon is idempotent: repeating it leaves the same node state.
     { undo: { kind: "uncordon", node }, undoAfterMs: durationSeconds * 1000, before: { unschedulable: false }, retries: 2 },
   );
