@@ -1,32 +1,25 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startHarness, type Harness } from "../conformance/harness";
 import { raw } from "../conformance/raw";
 import type { CreatedCluster } from "../admin-client";
+import { startShopPrometheus, type TestPrometheus } from "@/lib/checks/testing/prometheus";
 
 // The demo shop's metrics, read through the service proxy: valid Prometheus text (Debian's
 // promtool, scripts/ensure-prometheus.sh), counters that only grow, and a real Prometheus server
 // that scrapes them through the sandbox's API server and sees a fault in its queries.
 
 const PROMTOOL = "/usr/bin/promtool";
-const PROMETHEUS = "/usr/bin/prometheus";
 
 let h: Harness;
 let c: CreatedCluster;
-let dir: string;
 
 beforeAll(async () => {
   h = await startHarness();
   c = await h.newCluster("demo");
-  dir = mkdtempSync(path.join(tmpdir(), "sandbox-prom-"));
 });
 afterAll(async () => {
   await h?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const proxy = (p: string) => raw(`${c.server}/api/v1/namespaces/${p}`, h.server.caPem, c.token, "GET");
@@ -73,48 +66,16 @@ describe("the shop's metrics through the service proxy", () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 describe("a real Prometheus scraping the sandbox", () => {
-  let prom: ChildProcess | undefined;
+  let prom: TestPrometheus | undefined;
   let base = "";
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    writeFileSync(path.join(dir, "ca.pem"), h.server.caPem);
-    writeFileSync(path.join(dir, "token"), c.token, { mode: 0o600 });
-    const api = new URL(c.server);
     // The federation endpoint of the cluster's own Prometheus, reached through the API server.
-    const config = [
-      "global: { scrape_interval: 1s, scrape_timeout: 1s }",
-      "scrape_configs:",
-      "  - job_name: shop",
-      "    honor_labels: true",
-      "    scheme: https",
-      `    metrics_path: ${api.pathname}/api/v1/namespaces/monitoring/services/prometheus:web/proxy/federate`,
-      `    tls_config: { ca_file: ${path.join(dir, "ca.pem")} }`,
-      `    authorization: { credentials_file: ${path.join(dir, "token")} }`,
-      `    static_configs: [{ targets: ["${api.host}"] }]`,
-      "",
-    ].join("\n");
-    writeFileSync(path.join(dir, "prometheus.yml"), config);
-    prom = spawn(PROMETHEUS, [`--config.file=${path.join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${path.join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"], {
-      stdio: "ignore",
-    });
+    prom = await startShopPrometheus(c, h.server.caPem);
+    base = prom.url;
   });
-  afterAll(() => {
-    if (prom?.pid) prom.kill("SIGTERM");
-  });
+  afterAll(() => prom?.close());
 
   async function query(q: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
     try {
