@@ -13,6 +13,7 @@ const config = [
       "test-results/**",
       "playwright-report/**",
       ".data/**",
+      "runner/dist/**",
     ],
   },
   {

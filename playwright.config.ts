@@ -9,6 +9,7 @@ import {
   E2E_SANDBOX_ADMIN_URL,
   E2E_SANDBOX_DATA_DIR,
   E2E_SANDBOX_PORT,
+  E2E_SANDBOX_SHARDS,
   E2E_WORKER_HEALTH_PORT,
   E2E_MAIL_HTTP_PORT,
   E2E_MAIL_URL,
@@ -34,10 +35,15 @@ const stackEnv = {
   NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
   LOG_LEVEL: "warn",
   SANDBOX_ADMIN_URL: E2E_SANDBOX_ADMIN_URL,
+  SANDBOX_SHARDS: E2E_SANDBOX_SHARDS,
   SANDBOX_ADMIN_TOKEN: E2E_SANDBOX_ADMIN_TOKEN,
   // Browser tests upload the sandbox's own kubeconfigs, which point at loopback: the test
   // operator allows exactly that address.
   PYSTOL_KUBE_ALLOWED_CIDRS: "127.0.0.1/32",
+  // Webhook tests post to a receiver of their own on loopback, over plain http.
+  PYSTOL_WEBHOOK_ALLOWED_CIDRS: "127.0.0.1/32",
+  PYSTOL_WEBHOOK_ALLOW_HTTP: "true",
+  WEBHOOK_BACKOFF_MS: "500",
   WEB_CONCURRENCY: process.env.E2E_WEB_CONCURRENCY ?? "1",
   // The tests play many visitors from one machine: the test runner stands in for one reverse
   // proxy and gives every test an address of its own in X-Forwarded-For (e2e/fixtures.ts).

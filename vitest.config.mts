@@ -4,7 +4,7 @@ import path from "node:path";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["{lib,workers,prisma,app,scripts,cli}/**/*.test.ts"],
+    include: ["{lib,workers,prisma,app,scripts,cli,runner}/**/*.test.ts"],
     environment: "node",
     testTimeout: 60_000,
     hookTimeout: 120_000,

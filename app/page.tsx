@@ -21,7 +21,7 @@ const REFUSALS: readonly TrialRefusal[] = ["per-ip", "no-address", "active", "sa
 const FEATURES = [
   {
     title: "Fault actions",
-    text: "Kill pods, drain and cordon nodes, scale deployments down, probe the network between nodes, or run your own image as a Job.",
+    text: "Kill pods, drain and cordon nodes, scale deployments down, probe the network, run your own image as a Job; add latency, packet loss, partitions, DNS and HTTP errors, CPU and memory pressure or process kills inside chosen pods.",
   },
   {
     title: "Safe by default",

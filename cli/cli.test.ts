@@ -7,6 +7,9 @@ import { UsageError } from "./context";
 import { main } from "./main";
 import { parseParams } from "./params";
 import { parseStates, stateName } from "./states";
+import { alreadyHappened, changes } from "./follow-execution";
+import { executionExitCode } from "./commands/experiments";
+import type { Execution } from "./types";
 
 // The CLI's own logic; against the running server it is tested in e2e/share-api.spec.ts.
 
@@ -139,5 +142,120 @@ describe("states", () => {
     expect(() => parseStates("rolledback")).toThrow('"rolledback" is not a run state; use queued, running, succeeded, failed, cancelled, rolling-back, rolled-back, rollback-failed');
     expect(() => parseStates(",")).toThrow(UsageError);
     expect(stateName("ROLLBACK_FAILED")).toBe("rollback-failed");
+  });
+});
+
+describe("experiments", () => {
+  it("answers wrong usage with exit code 2 and a sentence, and prints each subcommand's help", async () => {
+    const none = capture();
+    expect(await main(["experiments", "run"], none.io)).toBe(2);
+    expect(none.out.stderr).toBe("pystol: experiments run needs an experiment's name or id (see pystol experiments ls)\nSee 'pystol experiments run --help' for usage.\n");
+    const frob = capture();
+    expect(await main(["experiments", "frob"], frob.io)).toBe(2);
+    expect(frob.out.stderr).toContain('there is no command "experiments frob": experiments takes ls, get, run, executions, follow, abort, share, validate, apply or export');
+    const flag = capture();
+    expect(await main(["experiments", "ls", "--wait"], flag.io)).toBe(2);
+    expect(flag.out.stderr).toContain("pystol experiments ls does not take --wait");
+    const two = capture();
+    expect(await main(["experiments", "run", "a", "b"], two.io)).toBe(2);
+    expect(two.out.stderr).toContain("pystol experiments run takes one argument (got 2)");
+    const abort = capture();
+    expect(await main(["experiments", "abort"], abort.io)).toBe(2);
+    expect(abort.out.stderr).toContain("experiments abort needs an execution id");
+    const expires = capture();
+    expect(await main(["experiments", "share", "x1", "--expires", "forever"], expires.io)).toBe(2);
+    expect(expires.out.stderr).toContain("--expires must be one of 1d, 7d, 30d, never");
+    const report = capture();
+    expect(await main(["experiments", "report", "x1", "-o", "report.docx"], report.io)).toBe(2);
+    expect(report.out.stderr).toContain("experiments report writes .pdf, .json or .html files; report.docx has none of these endings");
+    const limit = capture();
+    expect(await main(["experiments", "executions", "x", "--limit", "0"], limit.io)).toBe(2);
+    expect(limit.out.stderr).toContain('--limit takes a whole number from 1 to 100 (got "0")');
+    for (const [argv, usage, flagText] of [
+      [["experiments", "run", "--help"], "pystol experiments run <experiment> [--confirm] [--wait]", "1 failed, 3 stopped, aborted or not started, 4 error"],
+      [["experiments", "--help"], "pystol experiments ls", "--json"],
+      [["help", "experiments", "abort"], "pystol experiments abort <execution>", "rolled back"],
+      [["experiments", "follow", "-h"], "pystol experiments follow <execution>", "verdict"],
+      [["experiments", "share", "--help"], "pystol experiments share <execution> [--expires 1d|7d|30d|never]", "--expires"],
+      [["experiments", "report", "--help"], "pystol experiments report <execution> [-o report.pdf|report.json|report.html]", "-o, --output <x>      report: the file to write"],
+    ] as const) {
+      const a = capture();
+      expect(await main([...argv], a.io), argv.join(" ")).toBe(0);
+      expect(a.out.stdout).toContain(`Usage:\n  ${usage}`);
+      expect(a.out.stdout).toContain(flagText);
+    }
+    const overview = capture();
+    await main(["--help"], overview.io);
+    expect(overview.out.stdout).toContain("pystol experiments run <experiment> [--confirm] [--wait]");
+    expect(overview.out.stdout).toContain("0 passed · 1 failed · 3 stopped, aborted");
+  });
+
+  it("exits with the verdict's code", () => {
+    const e = (state: string) => ({ state }) as Execution;
+    expect(["PASSED", "FAILED", "STOPPED", "ABORTED", "NOT_STARTED", "ERROR"].map((s) => executionExitCode(e(s)))).toEqual([0, 1, 3, 3, 3, 4]);
+  });
+
+  it("tells what changed between two looks at an execution, one line each", () => {
+    const base: Execution = {
+      id: "x1",
+      experiment: { id: "e1", name: "cart" },
+      version: 1,
+      state: "QUEUED",
+      finished: false,
+      verdict: null,
+      reason: null,
+      score: null,
+      queuedAt: "2026-12-07T10:00:00.000Z",
+      startedAt: null,
+      finishedAt: null,
+      trippedBy: null,
+      stageIndex: null,
+      stages: [{ index: 0, name: "lose a pod", startedAt: null, endedAt: null, faults: [{ index: 0, name: "Kill pods", actionId: "pod-kill", runId: null, state: null, summary: null, startedAt: null, finishedAt: null }] }],
+      checks: [{ index: 0, name: "latency", mode: "during", samples: [], tripped: false }],
+    };
+    expect(changes(null, base).map((c) => c.text)).toEqual(["state: queued"]);
+    expect(changes(base, base)).toEqual([]);
+    const observing: Execution = {
+      ...base,
+      state: "OBSERVING",
+      stages: [{ ...base.stages[0]!, startedAt: "2026-12-07T10:00:02.000Z", faults: [{ ...base.stages[0]!.faults[0]!, runId: "r1", state: "RUNNING", startedAt: "2026-12-07T10:00:02.500Z" }] }],
+      checks: [
+        {
+          ...base.checks[0]!,
+          samples: [
+            { at: "2026-12-07T10:00:03.000Z", phase: "during", outcome: "pass", value: 120, observed: "200 in 120 ms" },
+            { at: "2026-12-07T10:00:05.000Z", phase: "during", outcome: "fail", value: 900, observed: "503 in 900 ms" },
+          ],
+          tripped: true,
+        },
+      ],
+    };
+    // In the order it happened; what has no time of its own (a state seen now) comes last.
+    expect(changes(base, observing).map((c) => c.text)).toEqual([
+      "stage 1 lose a pod: started",
+      "fault 1.1 Kill pods: running",
+      "check latency (during): pass — 200 in 120 ms",
+      "check latency (during): fail — 503 in 900 ms",
+      "state: observing",
+      "check latency: tripped, stopping the experiment",
+    ]);
+    expect(changes(base, observing)[2]!.at).toBe("2026-12-07T10:00:03.000Z");
+    // A start answered when the fault already runs: the first look's own lines, without its state.
+    expect(alreadyHappened(base)).toEqual([]);
+    expect(alreadyHappened(observing).map((c) => c.text)).toEqual([
+      "stage 1 lose a pod: started",
+      "fault 1.1 Kill pods: running",
+      "check latency (during): pass — 200 in 120 ms",
+      "check latency (during): fail — 503 in 900 ms",
+      "check latency: tripped, stopping the experiment",
+    ]);
+    const ended: Execution = {
+      ...observing,
+      state: "FAILED",
+      finished: true,
+      finishedAt: "2026-12-07T10:00:10.000Z",
+      stages: [{ ...observing.stages[0]!, endedAt: "2026-12-07T10:00:09.000Z", faults: [{ ...observing.stages[0]!.faults[0]!, state: "ROLLED_BACK", finishedAt: "2026-12-07T10:00:08.000Z" }] }],
+    };
+    expect(changes(observing, ended).map((c) => c.text)).toEqual(["fault 1.1 Kill pods: rolled-back", "stage 1 lose a pod: ended", "state: failed"]);
   });
 });

@@ -27,6 +27,8 @@ export interface Flags {
   limit?: string;
   follow?: boolean;
   expires?: string;
+  file?: string;
+  output?: string;
 }
 
 /** A mistake in how the command was called (exit code 2); the command, when known, for a pointer to its help. */

@@ -1,4 +1,4 @@
-import type { PystolClient } from "./client";
+import { ApiFailure, type PystolClient } from "./client";
 import { stateName } from "./states";
 import { PERMANENT, type LogLine, type Run } from "./types";
 
@@ -27,23 +27,56 @@ function describe(data: Record<string, unknown>): FollowEvent | null {
   }
 }
 
+/** What a follower already showed, so a reconnected stream shows nothing twice. */
+interface Followed {
+  /** The newest stored log line's id: a reconnection asks only for later ones. */
+  lastLogId?: string;
+  seenLogs: Set<string>;
+}
+
+// How long the follower keeps trying while the server is gone (a restart, a deploy) before
+// it says so and gives up: the run goes on without it.
+const reconnectForMs = () => Number(process.env.PYSTOL_CLI_RECONNECT_MS ?? 120_000);
+
+/** A failure that says nothing about the run: the server or a proxy in front of it is away. */
+function isTransient(err: unknown): boolean {
+  return err instanceof ApiFailure && (err.status === 0 || err.status === 502 || err.status === 503 || err.status === 504);
+}
+
 /**
- * Reads the run's Server-Sent Events stream until a permanent state arrives or the stream
- * ends. Returns false when the server offers no stream (the caller then polls).
+ * Reads the run's Server-Sent Events stream. "finished": a permanent state arrived; "ended":
+ * the stream closed or broke (the server restarted, the connection was reset) before that;
+ * "unavailable": the server offers no stream (the caller then polls).
  */
-async function followStream(client: PystolClient, runId: string, onEvent: (e: FollowEvent) => void): Promise<boolean> {
-  const res = await client.raw(`/runs/${encodeURIComponent(runId)}/events`, { accept: "text/event-stream" });
+async function followStream(client: PystolClient, runId: string, onEvent: (e: FollowEvent) => void, f: Followed): Promise<"finished" | "ended" | "unavailable"> {
+  let res: Response;
+  try {
+    res = await client.raw(`/runs/${encodeURIComponent(runId)}/events${f.lastLogId ? `?after=${f.lastLogId}` : ""}`, { accept: "text/event-stream" });
+  } catch (err) {
+    if (isTransient(err)) return "ended";
+    throw err;
+  }
+  if (res.status === 502 || res.status === 503 || res.status === 504) {
+    await res.body?.cancel().catch(() => undefined);
+    return "ended";
+  }
   if (!res.ok || !res.body || !(res.headers.get("content-type") ?? "").includes("text/event-stream")) {
     await res.body?.cancel().catch(() => undefined);
-    return false;
+    return "unavailable";
   }
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   try {
     for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return true;
-      buffer += value;
+      let chunk: ReadableStreamReadResult<string>;
+      try {
+        chunk = await reader.read();
+      } catch {
+        // A reset socket is the same as a clean end: pick the stream up again.
+        return "ended";
+      }
+      if (chunk.done) return "ended";
+      buffer += chunk.value;
       let cut: number;
       while ((cut = buffer.search(/\r?\n\r?\n/)) >= 0) {
         const message = buffer.slice(0, cut);
@@ -60,10 +93,16 @@ async function followStream(client: PystolClient, runId: string, onEvent: (e: Fo
         } catch {
           continue;
         }
+        if (parsed.type === "log") {
+          const key = `${String(parsed.at)}\u0000${String(parsed.message)}`;
+          if (f.seenLogs.has(key)) continue;
+          f.seenLogs.add(key);
+          if (typeof parsed.id === "string" && /^\d+$/.test(parsed.id) && (!f.lastLogId || BigInt(parsed.id) > BigInt(f.lastLogId))) f.lastLogId = parsed.id;
+        }
         const e = describe(parsed);
         if (e) onEvent(e);
         const state = typeof parsed.state === "string" ? parsed.state : (parsed.run as { state?: string } | undefined)?.state;
-        if ((parsed.type === "state" || parsed.run) && state && PERMANENT.includes(state)) return true;
+        if ((parsed.type === "state" || parsed.run) && state && PERMANENT.includes(state)) return "finished";
       }
     }
   } finally {
@@ -89,14 +128,34 @@ async function followPolling(client: PystolClient, runId: string, onEvent: (e: F
   }
 }
 
-/** Follows a run live (the event stream, or polling where there is none) and returns it finished. */
+/**
+ * Follows a run live (the event stream, or polling where there is none) and returns it
+ * finished. A server that goes away meanwhile (restart, reset connection, 502/503 from a
+ * proxy) is waited for and the stream resumed after the last line shown; only after
+ * PYSTOL_CLI_RECONNECT_MS (120 s) without an answer does it give up, saying the run may still be going.
+ */
 export async function followRun(client: PystolClient, runId: string, onEvent: (e: FollowEvent) => void): Promise<Run> {
+  const followed: Followed = { seenLogs: new Set() };
+  let away: number | null = null;
+  let pause = 500;
   for (let attempt = 0; ; attempt++) {
-    const streamed = attempt < 5 && (await followStream(client, runId, onEvent));
-    if (!streamed) await followPolling(client, runId, onEvent);
-    const { run } = await client.request<{ run: Run }>(`/runs/${encodeURIComponent(runId)}`);
-    if (run.finished) return run;
+    try {
+      const streamed = attempt < 50 ? await followStream(client, runId, onEvent, followed) : "unavailable";
+      if (streamed === "unavailable") await followPolling(client, runId, onEvent);
+      const { run } = await client.request<{ run: Run }>(`/runs/${encodeURIComponent(runId)}`);
+      away = null;
+      pause = 500;
+      if (run.finished) return run;
+    } catch (err) {
+      if (!isTransient(err)) throw err;
+      away ??= Date.now();
+      const window = reconnectForMs();
+      if (Date.now() - away > window) {
+        throw new ApiFailure(0, "unreachable", `${(err as Error).message} Stopped following after ${Math.round(window / 1000)} s; the run may still be going: pystol runs get ${runId}`);
+      }
+      pause = Math.min(pause * 2, 5_000);
+    }
     // The stream ended early (a restart of the server): pick it up again.
-    await sleep(500);
+    await sleep(pause);
   }
 }

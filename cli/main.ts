@@ -3,6 +3,8 @@ import { ApiFailure, PystolClient } from "./client";
 import { resolveSettings } from "./config";
 import { EXIT, UsageError, type CommandContext } from "./context";
 import { actions, clusters } from "./commands/catalog";
+import { experimentFiles } from "./commands/experiment-files";
+import { experiments } from "./commands/experiments";
 import { login } from "./commands/login";
 import { run } from "./commands/run";
 import { runs } from "./commands/runs";
@@ -20,6 +22,17 @@ const COMMANDS: Record<string, (c: CommandContext) => Promise<number>> = {
   "runs get": runs.get,
   "runs logs": runs.logs,
   "runs abort": runs.abort,
+  "experiments ls": experiments.ls,
+  "experiments get": experiments.get,
+  "experiments run": experiments.run,
+  "experiments executions": experiments.executions,
+  "experiments follow": experiments.follow,
+  "experiments abort": experiments.abort,
+  "experiments share": experiments.share,
+  "experiments report": experiments.report,
+  "experiments validate": experimentFiles.validate,
+  "experiments apply": experimentFiles.apply,
+  "experiments export": experimentFiles.export,
   share: share.create,
   "share revoke": share.revoke,
 };

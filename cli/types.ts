@@ -61,7 +61,8 @@ export interface Action {
 
 export interface ShareLink {
   id: string;
-  runId: string;
+  runId: string | null;
+  executionId: string | null;
   url?: string;
   expiresAt: string | null;
   revokedAt: string | null;
@@ -69,3 +70,73 @@ export interface ShareLink {
 }
 
 export const PERMANENT = ["SUCCEEDED", "FAILED", "CANCELLED", "ROLLED_BACK", "ROLLBACK_FAILED"];
+
+export interface ExperimentSummary {
+  id: string;
+  name: string;
+  version: number;
+  description: string;
+  cluster: { id: string; name: string };
+  stages: number;
+  faults: number;
+  checks: number;
+  updatedAt: string;
+  lastExecution: { id: string; state: string; score: number | null; queuedAt: string; finishedAt: string | null } | null;
+}
+
+export interface ExperimentCheckDef {
+  name: string;
+  type: string;
+  mode: string;
+  intervalSeconds: number;
+  tolerance: { failures: number } | { percent: number };
+  stopOnTrip: boolean;
+}
+
+export interface Experiment {
+  id: string;
+  name: string;
+  version: number;
+  cluster: { id: string; name: string };
+  definition: {
+    description: string;
+    stages: { name: string; waitAfterSeconds: number; faults: { name?: string; actionId: string; params: Record<string, unknown>; durationSeconds?: number }[] }[];
+    checks: ExperimentCheckDef[];
+    recoveryWindowSeconds: number;
+    maxDurationSeconds: number;
+  };
+  updatedAt: string;
+}
+
+export interface ExecutionSummary {
+  id: string;
+  experiment: { id: string; name: string };
+  version: number;
+  state: string;
+  finished: boolean;
+  verdict: string | null;
+  reason: string | null;
+  score: number | null;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface Execution extends ExecutionSummary {
+  trippedBy: { checkIndex: number; name: string; at: string } | null;
+  stageIndex: number | null;
+  stages: {
+    index: number;
+    name: string;
+    startedAt: string | null;
+    endedAt: string | null;
+    faults: { index: number; name: string; actionId: string; runId: string | null; state: string | null; summary: string | null; startedAt: string | null; finishedAt: string | null }[];
+  }[];
+  checks: {
+    index: number;
+    name: string;
+    mode: string;
+    samples: { at: string; phase: string; outcome: string; value: number | null; observed: string }[];
+    tripped: boolean;
+  }[];
+}

@@ -25,6 +25,9 @@ const OPTIONS = {
   limit: { type: "string" },
   follow: { type: "boolean", short: "f" },
   expires: { type: "string" },
+  // -f is --follow for runs logs; for experiments apply and validate it is --file (see fileShortFlag).
+  file: { type: "string" },
+  output: { type: "string", short: "o" },
 } as const satisfies Record<FlagName, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
 
 const FLAG_HELP: Record<FlagName, string> = {
@@ -38,13 +41,15 @@ const FLAG_HELP: Record<FlagName, string> = {
   param: "-p, --param k=v       an action parameter (repeatable); values that read as JSON are JSON",
   "params-json": "--params-json '{…}'   all parameters as one JSON object (--param overrides)",
   "dry-run": "--dry-run             plan only: show what would be hit, change nothing",
-  wait: "-w, --wait            follow the run until it ends; the exit code says how it ended",
-  confirm: "--confirm             confirm a run the safety rules ask you to confirm",
+  wait: "-w, --wait            follow it until it ends; the exit code says how it ended",
+  confirm: "--confirm             confirm what the safety rules ask you to confirm (the action, or the experiment's name)",
   state: `--state <s>[,<s>…]    only runs in these states: ${STATE_NAMES.join(", ")}`,
   action: "--action <id>         only runs of this action",
   limit: "--limit <n>           at most n runs (1-100, default 20)",
   follow: "-f, --follow          keep printing until the run ends",
   expires: "--expires <d>         how long the link works: 1d, 7d (default), 30d or never",
+  file: "-f, --file <path>     the experiment file, YAML or JSON (- reads standard input)",
+  output: "-o, --output <x>      report: the file to write (its ending picks .pdf, .json or .html); export: the format, yaml (default) or json",
 };
 
 const GLOBAL: FlagName[] = ["server", "team", "token", "json", "help"];
@@ -74,6 +79,62 @@ export const COMMANDS: CommandSpec[] = [
   { name: "runs get", usage: "pystol runs get <run>", summary: "Show a run and its steps.", flags: [], maxArgs: 1 },
   { name: "runs logs", usage: "pystol runs logs <run> [--follow]", summary: "Print a run's log lines (with --follow, until the run ends).", flags: ["follow"], maxArgs: 1 },
   { name: "runs abort", usage: "pystol runs abort <run>", summary: "Stop a queued or running run; what it changed is rolled back.", flags: [], maxArgs: 1 },
+  { name: "experiments ls", usage: "pystol experiments ls", summary: "List the team's experiments with their last execution.", flags: [], maxArgs: 0 },
+  { name: "experiments get", usage: "pystol experiments get <experiment>", summary: "Show an experiment: its stages, faults and checks, and its last executions.", flags: [], maxArgs: 1 },
+  {
+    name: "experiments run",
+    usage: "pystol experiments run <experiment> [--confirm] [--wait]",
+    summary:
+      "Start an execution of an experiment's current version. With --wait, follow it to its verdict; the exit code is the verdict's: 0 passed, 1 failed, 3 stopped, aborted or not started, 4 error. Ctrl-C stops following; the execution goes on.",
+    flags: ["confirm", "wait"],
+    maxArgs: 1,
+  },
+  { name: "experiments executions", usage: "pystol experiments executions <experiment> [--limit <n>]", summary: "List an experiment's executions, newest first.", flags: ["limit"], maxArgs: 1 },
+  {
+    name: "experiments follow",
+    usage: "pystol experiments follow <execution>",
+    summary: "Follow an execution to its verdict; the exit code is the verdict's, as for experiments run --wait.",
+    flags: [],
+    maxArgs: 1,
+  },
+  {
+    name: "experiments validate",
+    usage: "pystol experiments validate -f <file>",
+    summary:
+      "Check an experiment file offline (no server, no login) with the schema the server uses; each problem is printed as <file>:<line>:<column>: <what>. Exit code 0 valid, 1 not valid.",
+    flags: ["file"],
+    maxArgs: 0,
+  },
+  {
+    name: "experiments apply",
+    usage: "pystol experiments apply -f <file> [--dry-run]",
+    summary:
+      "Create the experiment a file names (metadata.name), or save a new version of it when the file differs; applying an unchanged file changes nothing. Prints the diff and whether it was created, updated or unchanged. With --dry-run, says what would happen and saves nothing. Exit code 0 applied (or unchanged), 1 the file is not valid (each problem as <file>:<line>:<column>), 3 the server refused.",
+    flags: ["file", "dry-run"],
+    maxArgs: 0,
+  },
+  {
+    name: "experiments export",
+    usage: "pystol experiments export <experiment> [-o yaml|json] > experiment.yaml",
+    summary: "Print an experiment's current version as a file to keep in a repository and apply again; it names its JSON Schema so editors check and complete it.",
+    flags: ["output"],
+    maxArgs: 1,
+  },
+  { name: "experiments abort", usage: "pystol experiments abort <execution>", summary: "Stop an execution: every active fault is aborted and rolled back.", flags: [], maxArgs: 1 },
+  {
+    name: "experiments share",
+    usage: "pystol experiments share <execution> [--expires 1d|7d|30d|never]",
+    summary: "Make a read-only link to an execution's verdict, timeline and check values that opens without signing in.",
+    flags: ["expires"],
+    maxArgs: 1,
+  },
+  {
+    name: "experiments report",
+    usage: "pystol experiments report <execution> [-o report.pdf|report.json|report.html]",
+    summary: "An execution's report: a PDF printed by the server, the printable page, or JSON (without -o, the JSON is printed).",
+    flags: ["output"],
+    maxArgs: 1,
+  },
   { name: "share", usage: "pystol share <run> [--expires 1d|7d|30d|never]", summary: "Make a read-only link to a run's result that opens without signing in.", flags: ["expires"], maxArgs: 1 },
   { name: "share revoke", usage: "pystol share revoke <link>", summary: "Revoke a share link: it stops opening at once.", flags: [], maxArgs: 1 },
 ];
@@ -93,8 +154,10 @@ written by login (mode 0600, in your config directory; PYSTOL_CONFIG moves it). 
 team, the token's own team is used.
 
 Times are UTC.
-Exit codes: 0 success · 1 the run did not succeed, or there was nothing to abort · 2 wrong usage
-· 3 the server refused or failed
+Exit codes: 0 success · 1 the run did not succeed, there was nothing to abort, or (experiments
+validate, apply) the file is not valid · 2 wrong usage · 3 the server refused or failed
+experiments run --wait and follow exit with the verdict: 0 passed · 1 failed · 3 stopped, aborted
+or not started · 4 error · 130 Ctrl-C (the execution goes on)
 `;
 
 /** The help of one command: what it does, its usage and its flags. */
@@ -127,12 +190,28 @@ function commandOf(positionals: string[]): { spec: CommandSpec | undefined; args
     const sub = second === "list" ? "ls" : (second ?? "ls");
     return { spec: byName.get(`runs ${sub}`), args: rest, name: `runs ${sub}` };
   }
+  if (first === "experiments") {
+    const sub = second === "list" ? "ls" : (second ?? "ls");
+    return { spec: byName.get(`experiments ${sub}`), args: rest, name: `experiments ${sub}` };
+  }
   if (first === "share" && second === "revoke") return { spec: byName.get("share revoke"), args: rest, name: "share revoke" };
   return { spec: byName.get(first), args: positionals.slice(1), name: first };
 }
 
+/**
+ * -f means --follow (runs logs -f, as tail and kubectl logs have it) but --file for experiments
+ * apply and validate (as kubectl apply -f has it): one parser cannot know both, so the file's
+ * -f is spelled out before parsing.
+ */
+function fileShortFlag(argv: string[]): string[] {
+  const at = argv.indexOf("experiments");
+  if (at < 0 || !["apply", "validate"].includes(argv[at + 1] ?? "")) return argv;
+  return argv.map((a, i) => (i <= at + 1 ? a : a === "-f" ? "--file" : /^-f./.test(a) ? `--file=${a.slice(a[2] === "=" ? 3 : 2)}` : a));
+}
+
 /** A command line as a command with its arguments and flags, or help, or the version. */
 export function parseCommandLine(argv: string[]): Parsed {
+  argv = fileShortFlag(argv);
   let values: Flags;
   let positionals: string[];
   try {
@@ -157,6 +236,7 @@ export function parseCommandLine(argv: string[]): Parsed {
   const { spec, args, name } = commandOf(positionals);
   if (!spec) {
     if (positionals[0] === "runs") throw new UsageError(`there is no command "${name}": runs takes ls, get, logs or abort`);
+    if (positionals[0] === "experiments") throw new UsageError(`there is no command "${name}": experiments takes ls, get, run, executions, follow, abort, share, validate, apply or export`);
     throw new UsageError(`there is no command "${positionals[0]}"`);
   }
   if (values.help) return { kind: "help", text: commandHelp(spec) };

@@ -7,7 +7,7 @@ test("sign up, see the team dashboard, create and switch team, sign out, sign in
   await expect(page.getByRole("heading", { level: 1, name: "Grace's team" })).toBeVisible();
   await expect(page.getByText("You are owner of this team.")).toBeVisible();
   await expect(page.getByRole("link", { name: "Connect a cluster" })).toBeVisible();
-  for (const item of ["Overview", "Clusters", "Available actions", "Run", "Executed", "Settings"]) {
+  for (const item of ["Overview", "Clusters", "Available actions", "Run", "Executed", "Experiments", "Resilience", "Schedules", "Settings"]) {
     await expect(
       page.getByRole("navigation", { name: "Team" }).getByRole("link", { name: item, exact: true }),
     ).toBeVisible();

@@ -57,6 +57,6 @@ test("a member of team A is refused every page and action of team B", async ({ p
   await page.waitForURL(new RegExp(`/t/${bobSlug}$`));
   await expect(page.getByRole("heading", { level: 1, name: "Bob's team" })).toBeVisible();
   await page.goto(`/t/${bobSlug}/settings/audit`);
-  await expect(page.getByRole("cell", { name: "team.created" })).toBeVisible();
-  await expect(page.getByRole("cell", { name: "team.renamed" })).toHaveCount(0);
+  await expect(page.getByRole("cell", { name: "Created the team" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "Renamed the team" })).toHaveCount(0);
 });

@@ -19,7 +19,7 @@ test("each role sees what it can do: a viewer has no Run in the menu and is told
   const owner = await ownerContext.newPage();
   const slug = await signUp(owner, newAccount("Olive Owner"));
   await addSandboxCluster(owner, slug);
-  expect(await menu(owner)).toEqual(["Overview", "Clusters", "Available actions", "Run", "Executed", "Settings"]);
+  expect(await menu(owner)).toEqual(["Overview", "Clusters", "Available actions", "Run", "Executed", "Experiments", "Resilience", "Schedules", "Settings"]);
   await owner.goto(`/t/${slug}`);
   await expect(owner.getByRole("heading", { name: "Next steps" })).toBeVisible();
 
@@ -27,7 +27,7 @@ test("each role sees what it can do: a viewer has no Run in the menu and is told
   await signUp(page, viewer);
   await setRole(slug, viewer.email, "VIEWER");
   await page.goto(`/t/${slug}`);
-  expect(await menu(page)).toEqual(["Overview", "Clusters", "Available actions", "Executed", "Settings"]);
+  expect(await menu(page)).toEqual(["Overview", "Clusters", "Available actions", "Executed", "Experiments", "Resilience", "Schedules", "Settings"]);
   await expect(page.getByText("You are viewer of this team.")).toBeVisible();
   await expect(page.getByText(/pick an action/i)).toHaveCount(0);
   await expect(page.getByRole("heading", { name: "What you can do here" })).toBeVisible();
@@ -46,7 +46,7 @@ test("each role sees what it can do: a viewer has no Run in the menu and is told
   // Made a member, the same person gets Run back.
   await setRole(slug, viewer.email, "MEMBER");
   await page.goto(`/t/${slug}`);
-  expect(await menu(page)).toEqual(["Overview", "Clusters", "Available actions", "Run", "Executed", "Settings"]);
+  expect(await menu(page)).toEqual(["Overview", "Clusters", "Available actions", "Run", "Executed", "Experiments", "Resilience", "Schedules", "Settings"]);
   await expect(page.getByRole("heading", { name: "Next steps" })).toBeVisible();
   await ownerContext.close();
 });
@@ -55,7 +55,7 @@ test("the phone menu shows every page of the team at once", async ({ page }) => 
   await page.setViewportSize({ width: 390, height: 844 });
   const slug = await signUp(page, newAccount("Pia Phone"));
   const nav = page.getByRole("navigation", { name: "Team" });
-  for (const name of ["Overview", "Clusters", "Available actions", "Run", "Executed", "Settings"]) {
+  for (const name of ["Overview", "Clusters", "Available actions", "Run", "Executed", "Experiments", "Resilience", "Schedules", "Settings"]) {
     const link = nav.getByRole("link", { name, exact: true });
     await expect(link).toBeInViewport({ ratio: 1 });
   }
@@ -103,7 +103,8 @@ test("after Start run the run page opens with its top in sight, not under the st
   await page.goto("/");
   await page.getByRole("button", { name: /Try it now/ }).click();
   await page.waitForURL(/\/t\/[^/]+\/clusters\/c[a-z0-9]+$/, { timeout: 60_000 });
-  await page.getByRole("region", { name: "First experiment" }).getByRole("link", { name: "Open pod kill" }).click();
+  const [, , slug, , clusterId] = new URL(page.url()).pathname.split("/");
+  await page.goto(`/t/${slug}/run?action=pod-kill&cluster=${clusterId}`);
   await page.getByLabel("Namespace").fill("shop");
   await page.getByLabel("Label selector").fill("app=cart");
   await page.getByRole("button", { name: "Plan" }).click();

@@ -28,7 +28,8 @@ test("a viewer reads but is refused management pages and actions with 403; an ad
   const aliceSlug = await signUp(page, alice);
   await setRole(bobSlug, alice.email, "VIEWER");
 
-  const adminOnly = ["/settings/tokens", "/settings/audit", "/clusters/connect"];
+  // Pages a viewer is refused: admins' pages, and the experiment editor (it needs runs:create).
+  const adminOnly = ["/settings/tokens", "/settings/audit", "/settings/webhooks", "/clusters/connect", "/experiments/new", "/experiments/import"];
   for (const path of teamPages()) {
     const res = await page.goto(`/t/${bobSlug}${path}`);
     // A made-up cluster id is not in the team: such pages answer 404 to every role.

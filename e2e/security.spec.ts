@@ -83,10 +83,12 @@ test("every page carries the security headers and a nonce policy, and runs with 
     expect(h["x-frame-options"]).toBe("DENY");
     // Served over plain HTTP here: no HSTS (it would pin a name to HTTPS that does not serve it).
     expect(h["strict-transport-security"]).toBeUndefined();
-    // Next.js put this request's nonce on its scripts.
-    const scripts = await page.locator("script").evaluateAll((els) => els.map((e) => (e as HTMLScriptElement).nonce));
+    // Next.js put this request's nonce on every script of the page as served. (The live page may
+    // hold more: chunks its scripts load later, e.g. for a prefetched link, which 'strict-dynamic'
+    // admits without a nonce; a violation would still be reported below.)
+    const scripts = (await res!.text()).match(/<script\b[^>]*>/g) ?? [];
     expect(scripts.length, path).toBeGreaterThan(0);
-    expect(scripts.every((n) => n === nonce), `${path} script nonces`).toBe(true);
+    expect(scripts.filter((tag) => !tag.includes(` nonce="${nonce}"`)), `${path}: scripts without this request's nonce`).toEqual([]);
   }
 
   for (const path of ["/", "/faq", "/docs", "/signin", "/signup"]) await visit(path);
@@ -306,6 +308,6 @@ test("an admin who is removed cannot come back through their own invitation, and
   expect((await adminPage.request.get(`/api/v1/t/${slug}`, { headers: { authorization: `Bearer ${token}` } })).status()).toBe(401);
 
   await page.goto(`/t/${slug}/settings/audit`);
-  await expect(page.getByRole("cell", { name: "member.grants_revoked", exact: true })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "Revoked a member's invitations and tokens", exact: true })).toBeVisible();
   await context.close();
 });

@@ -21,5 +21,5 @@ test("an owner renames the team; an over-long name is refused with a message and
 
   // The rename is in the audit log, with who did it.
   await page.getByRole("link", { name: "Audit log" }).click();
-  await expect(page.getByRole("row").filter({ hasText: "team.renamed" })).toContainText("Linus Torvalds");
+  await expect(page.getByRole("row").filter({ hasText: "Renamed the team" })).toContainText("Linus Torvalds");
 });

@@ -15,6 +15,13 @@ export const E2E_SANDBOX_DATA_DIR = process.env.E2E_SANDBOX_DATA_DIR ?? ".data/e
 export const E2E_SANDBOX_ADMIN_TOKEN =
   process.env.E2E_SANDBOX_ADMIN_TOKEN ?? (process.env.E2E_SANDBOX_ADMIN_TOKEN = randomBytes(24).toString("hex"));
 export const E2E_SANDBOX_ADMIN_URL = `http://127.0.0.1:${E2E_SANDBOX_ADMIN_PORT}`;
+/**
+ * A second sandbox shard, configured but never started: the stack's clusters all land on the
+ * first (the least loaded of those that answer), and a cluster row naming this shard shows
+ * what a cluster on a shard that died shows (e2e/shards.spec.ts). Nothing may listen here.
+ */
+export const E2E_SANDBOX_DOWN_SHARD_PORT = Number(process.env.E2E_SANDBOX_DOWN_SHARD_PORT ?? 6599);
+export const E2E_SANDBOX_SHARDS = `default=${E2E_SANDBOX_ADMIN_URL},shard-down=http://127.0.0.1:${E2E_SANDBOX_DOWN_SHARD_PORT}`;
 /** The local SMTP server the stack sends its mail to, and the HTTP port the tests read it from. */
 export const E2E_SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2525);
 export const E2E_MAIL_HTTP_PORT = Number(process.env.E2E_MAIL_HTTP_PORT ?? 2526);

@@ -26,6 +26,10 @@ test("the landing page says what Pystol is and links to the trial, sign-up, the 
   await expect(page.getByText("How long does a trial last, and what are its limits?")).toBeVisible();
   await page.getByRole("navigation", { name: "Site" }).getByRole("link", { name: "Docs" }).click();
   await expect(page.getByRole("heading", { name: "Pystol guide" })).toBeVisible();
+  await page.getByRole("link", { name: "Experiments in detail" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Experiments" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "The resilience score" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "a person aborted it" })).toBeVisible();
 });
 
 test("Try it now opens a private sandbox cluster with the guide, without signing up", async ({ page }) => {
@@ -36,10 +40,12 @@ test("Try it now opens a private sandbox cluster with the guide, without signing
   await expect(page.getByRole("heading", { level: 1, name: "demo-shop" })).toBeVisible();
   await expect(page.getByText(/this team, its sandbox cluster and its runs are deleted in 1 h 59 min|2 hours/)).toBeVisible();
 
-  // The guide starts at its first step, which leads to the pod-kill action on this cluster.
+  // The guide starts at its first step, which leads to the experiment that passes, created
+  // with the trial on its cluster.
   const guide = page.getByRole("region", { name: "First experiment" });
   await expect(guide.getByText("0 of 4 steps done.")).toBeVisible();
-  await expect(guide.getByRole("link", { name: "Open pod kill" })).toHaveAttribute("href", /\/run\?action=pod-kill&cluster=c[a-z0-9]+$/);
+  await expect(guide.getByText("checkout stays under 300 ms while a cart pod is killed")).toBeVisible();
+  await expect(guide.getByRole("link", { name: "Open the experiment" })).toHaveAttribute("href", /\/t\/trial-[a-z0-9-]+\/experiments\/c[a-z0-9]+$/);
 
   // Hidden and resumed; the choice is kept across page loads.
   await guide.getByRole("button", { name: "Hide guide" }).click();
@@ -113,13 +119,11 @@ test("a trial cannot be started from another site", async ({ page }) => {
 test("from the landing page to a finished, shared pod-kill run without an account; at expiry it is all gone", async ({ page, browser, baseURL }) => {
   await page.goto("/");
   await page.getByRole("button", { name: "Try it now — no sign-up" }).click();
-  await page.waitForURL(/\/t\/trial-[a-z0-9-]+\/clusters/);
-  const slug = new URL(page.url()).pathname.split("/")[2]!;
-  const guide = page.getByRole("region", { name: "First experiment" });
+  await page.waitForURL(/\/t\/trial-[a-z0-9-]+\/clusters\/c[a-z0-9]+$/);
+  const [, , slug, , clusterId] = new URL(page.url()).pathname.split("/");
 
-  // Step 1, from the guide: the pod-kill form on the trial's cluster.
-  await guide.getByRole("link", { name: "Open pod kill" }).click();
-  await page.waitForURL(/\/run\?action=pod-kill&cluster=/);
+  // The pod-kill form on the trial's cluster.
+  await page.goto(`/t/${slug}/run?action=pod-kill&cluster=${clusterId}`);
   await page.getByLabel("Namespace").fill("shop");
   await page.getByLabel("Label selector").fill("app=cart");
   await page.getByLabel("Pods to kill per round").fill("1");
@@ -130,27 +134,14 @@ test("from the landing page to a finished, shared pod-kill run without an accoun
   const runId = new URL(page.url()).pathname.split("/").at(-1)!;
   await expect(page.getByTestId("run-state")).toHaveText("succeeded", { timeout: 60_000 });
 
-  // The guide follows the run: once the kill succeeded it moves on without a reload, and as
-  // this is the result's page, "Open the result" is ticked too.
-  let reloaded = false;
-  page.on("load", () => (reloaded = true));
-  await expect(guide.getByTestId("guide-step-kill")).toHaveAttribute("data-done", "true");
-  await expect(guide.getByTestId("guide-step-result")).toHaveAttribute("data-done", "true");
-  await expect(guide.getByText("2 of 4 steps done.")).toBeVisible();
-  expect(reloaded).toBe(false);
-  await guide.getByRole("button", { name: "Done, next step" }).click();
-  await expect(guide.getByText("3 of 4 steps done.")).toBeVisible();
-  // The ticks are kept: a reload shows the same.
-  await page.reload();
-  await expect(guide.getByText("3 of 4 steps done.")).toBeVisible();
-
-  // Step 4: share it (with the guest's session; the run page's share button is the API's).
+  // Share it (with the guest's session; the run page's share button is the API's).
   // A session changes things through the API only from the app's own origin, as a page's fetch does.
   const res = await page.request.post(`/api/v1/t/${slug}/runs/${runId}/share-links`, { data: { expiry: "1d" }, headers: { origin: baseURL! } });
   expect(res.status()).toBe(201);
   const url = new URL(((await res.json()) as { shareLink: { url: string } }).shareLink.url);
+  // A share link is the guide's last step; the experiments before it are still to run.
   await page.reload();
-  await expect(guide.getByText("First experiment done")).toBeVisible();
+  await expect(page.getByRole("region", { name: "First experiment" }).getByTestId("guide-step-share")).toHaveAttribute("data-done", "true");
 
   // Anyone with the link sees the result, signed out.
   const stranger = await browser.newContext();

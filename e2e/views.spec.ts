@@ -86,7 +86,7 @@ test("overview: nodes, pods by phase, requested vs allocatable charts, live usag
   await page.goto(c.base);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("demo-");
   const tabs = page.getByRole("navigation", { name: "Cluster" });
-  for (const t of ["Overview", "Namespaces", "Nodes", "Pods", "Events", "Graph", "Settings"]) await expect(tabs.getByRole("link", { name: t })).toBeVisible();
+  for (const t of ["Overview", "Namespaces", "Nodes", "Pods", "Events", "Graph", "Risks", "Settings"]) await expect(tabs.getByRole("link", { name: t })).toBeVisible();
   await expect(tabs.getByRole("link", { name: "Settings" })).toHaveAttribute("href", `${c.base}/settings`);
   await expect(page.getByText("Nodes ready")).toBeVisible();
   await expect(page.getByText("7 / 7")).toBeVisible();

@@ -25,6 +25,9 @@ interface World {
   cluster: string;
   run: string;
   share: string;
+  experiment: string;
+  execution: string;
+  executionShare: string;
 }
 
 // One team per test worker: a sandbox cluster with the demo shop, a finished pod kill and a
@@ -50,9 +53,30 @@ async function makeWorld(browser: Browser, baseURL: string, workerIndex: number)
   const shared = await page.request.post(`/api/v1/t/${slug}/runs/${runId}/share-links`, { headers: auth, data: { expiry: "7d" } });
   expect(shared.status(), await shared.text()).toBe(201);
   const share = new URL(((await shared.json()) as { shareLink: { url: string } }).shareLink.url).pathname;
+  // An experiment run to its verdict, and a share link of its execution.
+  const definition = {
+    description: "Checkout keeps answering while a cart pod is killed.",
+    stages: [{ name: "lose a cart pod", faults: [{ actionId: "pod-kill", params: { namespace: "shop", labelSelector: "app=cart", count: 1, repeat: 3, intervalSeconds: 2 } }] }],
+    checks: [
+      { name: "checkout answers", type: "http", mode: "during", intervalSeconds: 1, target: { kind: "service", namespace: "shop", service: "frontend", port: "http", path: "/checkout" }, expect: { maxLatencyMs: 2000 } },
+      { name: "cart available", type: "kubernetes", check: { condition: "workload-available", workload: "Deployment", namespace: "shop", name: "cart", minAvailable: 1 } },
+    ],
+    recoveryWindowSeconds: 30,
+  };
+  const created = await page.request.post(`/api/v1/t/${slug}/experiments`, { headers: auth, data: { name: "checkout survives a cart pod loss", cluster: cluster.clusterId, definition } });
+  expect(created.status(), await created.text()).toBe(201);
+  const experiment = ((await created.json()) as { experiment: { id: string } }).experiment.id;
+  const ran = await page.request.post(`/api/v1/t/${slug}/experiments/${experiment}/run`, { headers: auth, data: {} });
+  expect(ran.status(), await ran.text()).toBe(202);
+  const execution = ((await ran.json()) as { execution: { id: string } }).execution.id;
+  await page.goto(`/t/${slug}/experiments/${experiment}/executions/${execution}`);
+  await expect(page.getByTestId("verdict")).toContainText("passed", { timeout: 120_000 });
+  const sharedExecution = await page.request.post(`/api/v1/t/${slug}/executions/${execution}/share-links`, { headers: auth, data: { expiry: "7d" } });
+  expect(sharedExecution.status(), await sharedExecution.text()).toBe(201);
+  const executionShare = new URL(((await sharedExecution.json()) as { shareLink: { url: string } }).shareLink.url).pathname;
   const signedIn = await context.storageState();
   await context.close();
-  return { signedIn, team: slug, cluster: cluster.clusterId, run: runId, share };
+  return { signedIn, team: slug, cluster: cluster.clusterId, run: runId, share, experiment, execution, executionShare };
 }
 
 function pages(w: World): { name: string; path: string; signedOut?: boolean }[] {
@@ -70,10 +94,22 @@ function pages(w: World): { name: string; path: string; signedOut?: boolean }[] 
     { name: "pods", path: `${c}/pods` },
     { name: "events", path: `${c}/events` },
     { name: "graph", path: `${c}/graph?ns=shop` },
+    { name: "risks", path: `${c}/risks` },
     { name: "run", path: `${t}/run?action=pod-kill&cluster=${w.cluster}` },
     { name: "executed", path: `${t}/runs` },
     { name: "a-run", path: `${t}/runs/${w.run}` },
     { name: "settings", path: `${t}/settings` },
+    { name: "experiments", path: `${t}/experiments` },
+    { name: "experiment-new", path: `${t}/experiments/new` },
+    { name: "templates", path: `${t}/experiments/templates` },
+    { name: "template", path: `${t}/experiments/templates/node-lost?nodeName=general-c-1&podSelector=app%3Dcheckout` },
+    { name: "experiment", path: `${t}/experiments/${w.experiment}` },
+    { name: "experiment-edit", path: `${t}/experiments/${w.experiment}/edit` },
+    { name: "an-execution", path: `${t}/experiments/${w.experiment}/executions/${w.execution}` },
+    { name: "resilience", path: `${t}/resilience` },
+    { name: "schedules", path: `${t}/schedules` },
+    { name: "audit", path: `${t}/settings/audit` },
+    { name: "shared-execution", path: w.executionShare, signedOut: true },
   ];
 }
 

@@ -1,9 +1,11 @@
 // npm run bench:sandbox — builds a 5,000-node, 100,000-pod virtual cluster in a child process
 // (so that resident memory is the sandbox's own) and measures LIST, pagination and watch
 // delivery over HTTPS on loopback, then writes the "Sandbox cluster" section of BENCHMARKS.md.
-// Flags: --nodes N --pods M --no-kubectl --no-write
+// Then it measures writes (latency one at a time, throughput 64 at a time) against a sandbox
+// keeping nothing, one with snapshots only and one with the journal (lib/sandbox/durable.ts).
+// Flags: --nodes N --pods M --no-kubectl --no-write --writes-only (only the writes table)
 import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import https from "node:https";
 import os from "node:os";
 import path from "node:path";
@@ -42,6 +44,184 @@ async function child() {
   const ready: Ready = { apiUrl: url, caPem: server.caPem, token: c.token, id: c.id, kubeconfig: buildKubeconfig("bench", url, server.caPem, c.token), buildMs };
   process.send?.(ready);
   process.on("disconnect", () => process.exit(0));
+}
+
+type WriteMode = "memory" | "snapshots" | "journal";
+const WRITE_MODES: { mode: WriteMode; label: string }[] = [
+  { mode: "memory", label: "in memory only (no data directory)" },
+  { mode: "snapshots", label: "snapshots only (`SANDBOX_JOURNAL=0`)" },
+  { mode: "journal", label: "journal and snapshots (`SANDBOX_SNAPSHOT=1`, the default)" },
+];
+const SEQUENTIAL_WRITES = 500;
+const CONCURRENT_WRITES = 4000;
+const CONCURRENCY = 64;
+/** Rounds of the three modes, interleaved; each figure is the median of its rounds (the machine is shared). */
+const ROUNDS = num("rounds", 3);
+
+interface WritesReady {
+  apiUrl: string;
+  caPem: string;
+  token: string;
+}
+
+/** A sandbox for the write measurements: one empty cluster without rate limits. */
+async function writesChild(mode: WriteMode) {
+  process.env.LOG_LEVEL ??= "warn";
+  const { startSandboxServer } = await import("../lib/sandbox");
+  const dataDir = mode === "memory" ? null : mkdtempSync(path.join(os.tmpdir(), "bench-sandbox-writes-"));
+  const server = await startSandboxServer({ port: 0, adminPort: 0, dataDir, snapshot: mode !== "memory", journal: mode === "journal" });
+  const c = server.manager.create({ name: "writes", seed: "empty", limits: { requestsPerSecond: 1_000_000, requestBurst: 1_000_000 } });
+  process.send?.({ apiUrl: `${server.apiUrl}/c/${c.id}`, caPem: server.caPem, token: c.token } satisfies WritesReady);
+  process.on("message", (m) => {
+    if (m === "stats") process.send?.(server.journalStats());
+  });
+  process.on("disconnect", () => {
+    void server.close().finally(() => {
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    });
+  });
+}
+
+/** User + system CPU seconds of a process so far. */
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+function request(r: WritesReady, agent: https.Agent, method: string, p: string, body: unknown, contentType = "application/json"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const req = https.request(`${r.apiUrl}${p}`, { method, agent, ca: r.caPem, headers: { authorization: `Bearer ${r.token}`, "content-type": contentType } }, (res) => {
+      res.resume();
+      res.on("end", () => (res.statusCode! < 300 ? resolve(performance.now() - t) : reject(new Error(`${method} ${p}: ${res.statusCode}`))));
+    });
+    req.on("error", reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+interface WriteFigures {
+  mode: WriteMode;
+  seqP50: number;
+  seqP99: number;
+  conP50: number;
+  conP99: number;
+  perSecond: number;
+  cpuMsPerWrite: number;
+  writesPerSync: number | null;
+}
+
+async function measureWrites(mode: WriteMode): Promise<WriteFigures> {
+  const self = fileURLToPath(import.meta.url);
+  const proc = fork(self, ["--writes-child", mode], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const r = await new Promise<WritesReady>((resolve, reject) => {
+    proc.once("message", (m) => resolve(m as WritesReady));
+    proc.once("exit", (code) => reject(new Error(`sandbox child exited (${code})`)));
+  });
+  const stats = () =>
+    new Promise<{ records: number; flushes: number }>((resolve) => {
+      proc.once("message", (m) => resolve(m as { records: number; flushes: number }));
+      proc.send("stats");
+    });
+  const agent = new https.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  try {
+    const ns = "/api/v1/namespaces/default/configmaps";
+    for (let i = 0; i < CONCURRENCY; i++) await request(r, agent, "POST", ns, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `w${i}` }, data: { n: "0" } });
+    const patch = (i: number) => request(r, agent, "PATCH", `${ns}/w${i % CONCURRENCY}`, { data: { n: String(i) } }, "application/merge-patch+json");
+    // Warm-up, then one write at a time: the latency a single client sees.
+    for (let i = 0; i < 100; i++) await patch(i);
+    const seq: number[] = [];
+    for (let i = 0; i < SEQUENTIAL_WRITES; i++) seq.push(await patch(i));
+    // Then CONCURRENCY clients at once, each writing its own ConfigMap: throughput.
+    const before = await stats();
+    const cpu0 = cpuSeconds(proc.pid!);
+    const con: number[] = [];
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < CONCURRENT_WRITES) con.push(await patch(next++));
+      }),
+    );
+    const wall = (performance.now() - t0) / 1000;
+    const cpu = cpuSeconds(proc.pid!) - cpu0;
+    const after = await stats();
+    const flushes = after.flushes - before.flushes;
+    return {
+      mode,
+      seqP50: pct(seq, 50),
+      seqP99: pct(seq, 99),
+      conP50: pct(con, 50),
+      conP99: pct(con, 99),
+      perSecond: CONCURRENT_WRITES / wall,
+      cpuMsPerWrite: (cpu * 1000) / CONCURRENT_WRITES,
+      writesPerSync: mode === "journal" && flushes ? CONCURRENT_WRITES / flushes : null,
+    };
+  } finally {
+    agent.destroy();
+    proc.disconnect();
+    await new Promise((res) => proc.once("exit", res));
+  }
+}
+
+/** fdatasync after a 1 KiB append, as the journal does, measured on the data directory's file system. */
+function fdatasyncCost(): { p50: number; p99: number } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "bench-fdatasync-"));
+  const fd = openSync(path.join(dir, "f"), "w");
+  const buf = Buffer.alloc(1024, 97);
+  const xs: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const t = performance.now();
+    writeSync(fd, buf);
+    fdatasyncSync(fd);
+    xs.push(performance.now() - t);
+  }
+  closeSync(fd);
+  rmSync(dir, { recursive: true, force: true });
+  return { p50: pct(xs.slice(50), 50), p99: pct(xs.slice(50), 99) };
+}
+
+async function writesSection(): Promise<string> {
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(" / ");
+  const sync = fdatasyncCost();
+  const runs = new Map<WriteMode, WriteFigures[]>(WRITE_MODES.map((m) => [m.mode, []]));
+  for (let round = 0; round < ROUNDS; round++)
+    for (const m of WRITE_MODES) {
+      const f = await measureWrites(m.mode);
+      runs.get(m.mode)!.push(f);
+      process.stderr.write(`writes (${m.mode}, round ${round + 1}): ${JSON.stringify(f)}\n`);
+    }
+  const median = (xs: number[]) => pct(xs, 50);
+  const figures: WriteFigures[] = WRITE_MODES.map(({ mode }) => {
+    const rs = runs.get(mode)!;
+    const of = (k: Exclude<keyof WriteFigures, "mode" | "writesPerSync">) => median(rs.map((r) => r[k]));
+    const wps = rs.map((r) => r.writesPerSync).filter((x): x is number => x !== null);
+    return { mode, seqP50: of("seqP50"), seqP99: of("seqP99"), conP50: of("conP50"), conP99: of("conP99"), perSecond: of("perSecond"), cpuMsPerWrite: of("cpuMsPerWrite"), writesPerSync: wps.length ? median(wps) : null };
+  });
+  const loadEnd = os.loadavg().map((x) => x.toFixed(1)).join(" / ");
+  const f2 = (x: number) => x.toFixed(2);
+  const rows = figures.map((f, i) => [
+    WRITE_MODES[i]!.label,
+    `${f2(f.seqP50)} / ${f2(f.seqP99)} ms`,
+    `${f.perSecond.toFixed(0)} /s`,
+    `${f2(f.conP50)} / ${f2(f.conP99)} ms`,
+    `${f2(f.cpuMsPerWrite)} ms`,
+    f.writesPerSync ? f.writesPerSync.toFixed(1) : "—",
+  ]);
+  return [
+    "### Writes and durability",
+    "",
+    `Merge PATCHes of ConfigMaps in an empty cluster over HTTPS on loopback: ${SEQUENTIAL_WRITES} one at a time (after 100 uncounted), then ${CONCURRENT_WRITES.toLocaleString("en")} from ${CONCURRENCY} concurrent clients. Each mode is a sandbox process of its own on the same machine; ${ROUNDS} rounds of the three modes in turn, each figure the median of its rounds.`,
+    "",
+    `- Date: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; load average ${load} at the start, ${loadEnd} at the end; data directory on ${os.tmpdir()}`,
+    `- fdatasync after a 1 KiB append on that file system: p50 ${f2(sync.p50)} ms, p99 ${f2(sync.p99)} ms`,
+    "- Command: `npm run bench:sandbox` (this table alone: `npx tsx scripts/bench-sandbox.ts --writes-only`)",
+    "",
+    "| Sandbox | One at a time: p50 / p99 | 64 at a time: throughput | 64 at a time: p50 / p99 | Sandbox CPU per write | Writes per fdatasync |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rows.map((x) => `| ${x.join(" | ")} |`),
+  ].join("\n");
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -167,6 +347,16 @@ async function watchDelivery(r: Ready): Promise<{ p50: number; p99: number; deli
   return { p50: pct(lat, 50), p99: pct(lat, 99), delivered: lat.length, expected };
 }
 
+/** Replace the writes table inside the Sandbox cluster section, leaving the rest as measured before. */
+function writeWritesSubsection(markdown: string) {
+  const file = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
+  let text = readFileSync(file, "utf8");
+  const re = /### Writes and durability\n[\s\S]*?(?=\n## |\n### |$)/;
+  if (re.test(text)) text = text.replace(re, markdown.trimEnd() + "\n");
+  else text = text.replace(/(## Sandbox cluster\n[\s\S]*?)(?=\n## )/, (sec: string) => `${sec.trimEnd()}\n\n${markdown.trimEnd()}\n`);
+  writeFileSync(file, text);
+}
+
 function writeSection(markdown: string) {
   const file = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
   const section = `## Sandbox cluster\n\n${markdown}\n`;
@@ -177,6 +367,12 @@ function writeSection(markdown: string) {
 }
 
 async function main() {
+  if (flag("writes-only")) {
+    const md = await writesSection();
+    process.stdout.write(md + "\n");
+    if (!flag("no-write")) writeWritesSubsection(md);
+    return;
+  }
   const loadAtStart = os.loadavg().map((x) => x.toFixed(1)).join(" / ");
   const self = fileURLToPath(import.meta.url);
   const proc: ChildProcess = fork(self, ["--child", "--nodes", String(NODES), "--pods", String(PODS)], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
@@ -225,6 +421,8 @@ async function main() {
       [`Watch delivery, ${WATCHERS} concurrent watchers × ${WATCH_EVENTS} changes: p50 / p99`, `${w.p50.toFixed(1)} ms / ${w.p99.toFixed(1)} ms (${w.delivered}/${w.expected} delivered)`, "p99 ≤ 100 ms"],
       ["Sandbox resident memory at the end", `${mb(end.rss)} (peak ${mb(end.hwm)})`, "≤ 1.5 GB"],
     ];
+    proc.kill("SIGTERM");
+    const writes = await writesSection();
     const table = ["| Measure | Result | Target |", "| --- | --- | --- |", ...rows.map((x) => `| ${x.join(" | ")} |`)].join("\n");
     const md = [
       `${NODES.toLocaleString("en")} nodes, ${PODS.toLocaleString("en")} pods in one virtual cluster, measured over HTTPS on loopback from a separate process.`,
@@ -237,6 +435,8 @@ async function main() {
       "",
       "The full-list figure is the server's own time to send the whole list; kubectl's time, beside it, is bound by kubectl decoding and printing 100,000 objects (STACK-NOTES: a real kube-apiserver takes 10–11 s for the same raw LIST and 6.7 GB of memory).",
       "Watch delivery is measured from just before the PATCH request is sent to the arrival of the event at each watcher.",
+      "",
+      writes,
     ].join("\n");
     process.stdout.write(md + "\n");
     if (!flag("no-write")) writeSection(md);
@@ -247,6 +447,7 @@ async function main() {
 }
 
 if (args.includes("--child")) void child();
+else if (args.includes("--writes-child")) void writesChild(args[args.indexOf("--writes-child") + 1] as WriteMode);
 else
   main().catch((e: unknown) => {
     process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);

@@ -10,10 +10,10 @@
 // Needs a production build (`npx next build`). Starts its own sandbox process and the production
 // web server (server.mjs: WEB_CONCURRENCY processes, default one per CPU) on free ports with its
 // own database (pystol_bench_trials, rebuilt) and Redis key prefix.
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { deployMigrations, dropDatabase } from "../prisma/migrate";
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 200);
@@ -29,7 +29,7 @@ process.env.LOG_LEVEL = "warn";
 await dropDatabase(DB_URL);
 await deployMigrations(DB_URL);
 
-const { startSandboxProcess, freePort } = await import("@/lib/runs/testing/processes");
+const { startSandboxProcess, startWebProcess } = await import("@/lib/runs/testing/processes");
 
 const rssMiB = (pid: number) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -41,18 +41,14 @@ const sandbox = await startSandboxProcess({ cpuProfileDir: process.env.BENCH_SAN
 process.env.SANDBOX_ADMIN_URL = sandbox.adminUrl;
 process.env.SANDBOX_ADMIN_TOKEN = sandbox.adminToken;
 process.env.PYSTOL_KUBE_ALLOWED_CIDRS = "127.0.0.1/32";
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
 // BENCH_WEB_NODE_ARGS: extra Node flags for the web app, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 // (Node refuses profiling flags in NODE_OPTIONS).
 const webNodeArgs = (process.env.BENCH_WEB_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
 // As server.mjs (and so `npm run up`) runs it: one per CPU unless WEB_CONCURRENCY says.
 const WEB_PROCESSES = Number(process.env.WEB_CONCURRENCY || os.availableParallelism());
-const web: ChildProcess = spawn(process.execPath, [...webNodeArgs, "server.mjs", "-p", String(port), "-H", "127.0.0.1"], {
+const { child: web, base } = await startWebProcess({
+  nodeArgs: webNodeArgs,
   env: {
-    ...process.env,
-    NODE_ENV: "production",
-    NEXTAUTH_URL: base,
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
     SANDBOX_ADMIN_URL: sandbox.adminUrl,
     SANDBOX_ADMIN_TOKEN: sandbox.adminToken,
@@ -64,7 +60,6 @@ const web: ChildProcess = spawn(process.execPath, [...webNodeArgs, "server.mjs",
     TRIAL_MAX_ACTIVE: String(3 * TRIALS + SEQUENTIAL + 100),
     WEB_CONCURRENCY: String(WEB_PROCESSES),
   },
-  stdio: ["ignore", "ignore", "inherit"],
 });
 // A failed run must not leave the web server behind (it holds this run's output open).
 // (Once: a second signal would cut short the web server's own shutdown, and its CPU profile.)
@@ -72,12 +67,6 @@ process.on("exit", () => {
   if (!web.killed) web.kill("SIGTERM");
   if (!sandbox.child.killed) sandbox.child.kill("SIGTERM");
 });
-for (let i = 0; ; i++) {
-  if (web.exitCode !== null) throw new Error(`the web server exited with ${web.exitCode}`);
-  if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
-  if (i > 600) throw new Error("the web app did not become healthy");
-  await new Promise((r) => setTimeout(r, 100));
-}
 
 // One visitor: the form post, then the page it lands on, read to the end.
 async function tryItNow(ip: string): Promise<{ ms: number; ok: boolean; why?: string }> {
@@ -194,21 +183,41 @@ const pooled = await burst(19, "from the pool");
 // reads), and the same page once more (what any later page of the trial costs).
 for (let round = 0; round < 20 && (await pooledClusterCount()) < SEQUENTIAL; round++) await fillTrialPool(SEQUENTIAL, 2);
 const steps = { post: 0, first: 0, again: 0 };
+// With a profile (BENCH_WEB_NODE_ARGS), each step's stretches go to a file of WINDOWS for
+// scripts/cpuprofile-summary.mjs: where the form post, a first view and a later view spend.
+let pageBytes = 0; // the cluster page's HTML (uncompressed), for the report
+const stepWindows = { post: [] as string[], first: [] as string[], again: [] as string[] };
 for (let i = 0; i < SEQUENTIAL; i++) {
+  const w0 = microseconds();
   const ip = `198.20.${Math.floor(i / 250)}.${(i % 250) + 1}`;
   const c0 = treeCpuMs(web.pid!);
   const res = await fetch(`${base}/try`, { method: "POST", redirect: "manual", headers: { "x-forwarded-for": ip } });
   await res.arrayBuffer();
+  const w1 = microseconds();
   const c1 = treeCpuMs(web.pid!);
   const location = res.headers.get("location") ?? "";
   const headers = { cookie: (res.headers.get("set-cookie") ?? "").split(";")[0]!, "x-forwarded-for": ip };
   const page = await fetch(`${base}${location}`, { headers });
-  if (page.status !== 200 || !(await page.text()).includes("demo-shop")) throw new Error(`one at a time: page ${page.status} for ${location}`);
+  const html = await page.text();
+  if (page.status !== 200 || !html.includes("demo-shop")) throw new Error(`one at a time: page ${page.status} for ${location}`);
+  pageBytes = Buffer.byteLength(html);
+  const w2 = microseconds();
   const c2 = treeCpuMs(web.pid!);
+  const w3 = microseconds();
   await (await fetch(`${base}${location}`, { headers })).arrayBuffer();
+  stepWindows.post.push(`${w0},${w1}`);
+  stepWindows.first.push(`${w1},${w2}`);
+  stepWindows.again.push(`${w3},${microseconds()}`);
   steps.post += c1 - c0;
   steps.first += c2 - c1;
   steps.again += treeCpuMs(web.pid!) - c2;
+}
+if (webNodeArgs.length > 0) {
+  for (const [step, lines] of Object.entries(stepWindows)) {
+    const file = path.join(os.tmpdir(), `bench-trials-${process.pid}-${step}.windows`);
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    console.log(`one at a time, ${step}: WINDOWS=${file}`);
+  }
 }
 const perStep = (x: number) => (x / Math.max(1, SEQUENTIAL)).toFixed(1);
 
@@ -220,7 +229,7 @@ console.log(
     `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${WEB_PROCESSES} web process(es); ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; load average at start ${load}`,
     `each trial creating its cluster: ${line(fresh)}`,
     `from the pool (${ready} ready clusters made beforehand in ${f(fillSecs, 1)} s): ${line(pooled)}`,
-    `one visitor at a time (${SEQUENTIAL}, from the pool): web app CPU per POST /try ${perStep(steps.post)} ms, first view of the cluster ${perStep(steps.first)} ms, the same page again ${perStep(steps.again)} ms`,
+    `one visitor at a time (${SEQUENTIAL}, from the pool): web app CPU per POST /try ${perStep(steps.post)} ms, first view of the cluster ${perStep(steps.first)} ms, the same page again ${perStep(steps.again)} ms; the page's HTML ${f(pageBytes / 1024, 1)} KiB`,
     "",
     "| measure | result | target |",
     "| --- | --- | --- |",

@@ -4,7 +4,8 @@
 # applies migrations, builds the web app when needed, then runs the sandbox cluster (when the
 # project has it), the worker and the web app until Ctrl-C or SIGTERM stops them all.
 #   PORT (3000) and WORKER_HEALTH_PORT (9464) choose the ports; WEB_CONCURRENCY the number of
-#   web processes (default: one per CPU).
+#   web processes (default: one per CPU); SANDBOX_SHARD_COUNT (1) the number of sandbox
+#   processes (shards), on consecutive ports from SANDBOX_PORT/SANDBOX_ADMIN_PORT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 NPM_CONFIG_UPDATE_NOTIFIER=false
@@ -59,6 +60,23 @@ export TRIAL_POOL_SIZE="${TRIAL_POOL_SIZE:-10}"
 export NEXTAUTH_URL="${NEXTAUTH_URL:-http://localhost:$PORT}"
 # The web app and the worker find the sandbox's admin interface on the port it was given.
 export SANDBOX_ADMIN_URL="${SANDBOX_ADMIN_URL:-http://127.0.0.1:${SANDBOX_ADMIN_PORT:-6444}}"
+# Sandbox shards: shard i listens on SANDBOX_PORT + 2i (API) and SANDBOX_ADMIN_PORT + 2i
+# (admin), keeps its data in .data/sandbox-<i> (shard 0: SANDBOX_DATA_DIR, .data/sandbox), and
+# is named "default" (0) or "shard-<i>", the names cluster rows record. The web app and the
+# worker get the list as SANDBOX_SHARDS.
+shard_count="${SANDBOX_SHARD_COUNT:-1}"
+[[ $shard_count =~ ^[1-9][0-9]?$ ]] && [ "$shard_count" -le 16 ] || die "SANDBOX_SHARD_COUNT must be a number from 1 to 16 (found \"$shard_count\")"
+unset SANDBOX_SHARD_COUNT SANDBOX_SHARD_URL_PATTERN
+sandbox_port=${SANDBOX_PORT:-6443} sandbox_admin_port=${SANDBOX_ADMIN_PORT:-6444}
+if [ "$shard_count" -gt 1 ]; then
+  shards=""
+  for i in $(seq 0 $((shard_count - 1))); do
+    name=default
+    [ "$i" = 0 ] || name="shard-$i"
+    shards+="${shards:+,}$name=http://127.0.0.1:$((sandbox_admin_port + 2 * i))"
+  done
+  export SANDBOX_SHARDS="$shards"
+fi
 
 # --- database schema
 say "applying migrations"
@@ -108,7 +126,13 @@ stop_all() {
 trap 'stop_all; exit 0' INT TERM
 trap 'stop_all' EXIT
 
-if [ "$(npm pkg get scripts.sandbox)" != "{}" ]; then start sandbox npm run --silent sandbox; fi
+if [ "$(npm pkg get scripts.sandbox)" != "{}" ]; then
+  start sandbox npm run --silent sandbox
+  for i in $(seq 1 $((shard_count - 1))); do
+    start "sandbox-$i" env -u SANDBOX_PUBLIC_URL SANDBOX_PORT=$((sandbox_port + 2 * i)) SANDBOX_ADMIN_PORT=$((sandbox_admin_port + 2 * i)) \
+      SANDBOX_DATA_DIR=".data/sandbox-$i" npm run --silent sandbox
+  done
+fi
 start worker node --import tsx workers/worker.ts
 start web node server.mjs -p "$PORT"
 

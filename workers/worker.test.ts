@@ -14,7 +14,7 @@ interface RunningWorker {
 
 function startWorker(graceMs: number): Promise<RunningWorker> {
   const child = spawn(process.execPath, ["--import", "tsx", "workers/worker.ts"], {
-    env: { ...process.env, WORKER_HEALTH_PORT: "0", WORKER_SHUTDOWN_GRACE_MS: String(graceMs), LOG_LEVEL: "warn" },
+    env: { ...process.env, WORKER_HEALTH_PORT: "0", WORKER_SHUTDOWN_GRACE_MS: String(graceMs), WORKER_SCHEDULE_CHECK_MS: "300", LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
@@ -108,6 +108,16 @@ describe("worker process", () => {
 
     const ok = await waitForState(await enqueueJob("system.ping", {}), ["COMPLETED", "FAILED"]);
     expect(ok.state).toBe("COMPLETED");
+    expect(worker.child.exitCode).toBeNull();
+  });
+
+  it("schedules the repeating jobs again when Redis has lost them, without a restart", async () => {
+    await eventually("trial expiry scheduled at start", async () => (await queue().getJobScheduler("trials.expire")) ?? false, SLOW);
+    // What a Redis restart without persistence leaves: no scheduler, no delayed job.
+    await queue().removeJobScheduler("trials.expire");
+    expect(await queue().getJobScheduler("trials.expire")).toBeUndefined();
+    const back = await eventually("trial expiry scheduled again", async () => (await queue().getJobScheduler("trials.expire")) ?? false, SLOW);
+    expect(back.every).toBe(60_000);
     expect(worker.child.exitCode).toBeNull();
   });
 

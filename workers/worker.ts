@@ -14,6 +14,7 @@ import {
   findJobDefinition,
   queueNames,
   scheduleRepeatingJobs,
+  keepRepeatingJobs,
   type QueueName,
 } from "@/lib/queue";
 import {
@@ -26,6 +27,10 @@ import {
   type JobOutcome,
 } from "@/lib/queue/consumer";
 import { startRunWorker } from "@/lib/runs/worker";
+import { startExperimentWorker } from "@/lib/experiments/worker";
+import { closeExperimentQueues } from "@/lib/experiments/queues";
+import { startScheduleWorker } from "@/lib/schedules/worker";
+import { closeScheduleQueue } from "@/lib/schedules/queue";
 
 const log = createLogger("worker");
 const settings = env();
@@ -78,9 +83,21 @@ const workers = queueNames.map((name) => {
 
 // Housekeeping that repeats (trial expiry): one schedule in Redis however many workers start.
 const scheduled = await scheduleRepeatingJobs();
+// ... and scheduled again if Redis loses them (a restart without persistence), checked
+// periodically and whenever the connection comes back.
+const stopKeepingSchedules = keepRepeatingJobs({
+  everyMs: own.WORKER_SCHEDULE_CHECK_MS,
+  connection,
+  onRestored: (names) => log.warn({ names }, "repeating jobs were missing from Redis: scheduled again"),
+  onError: (err) => log.warn({ err: err.message }, "checking the repeating jobs failed"),
+});
 
 // Fault runs have their own queue, state table and recovery sweep (lib/runs).
 const runs = startRunWorker({ workerId });
+// Experiment executions drive runs of their own (lib/experiments); their checks have a queue too.
+const experiments = startExperimentWorker({ workerId });
+// Schedules' due times come from BullMQ job schedulers; each is recorded once (lib/schedules).
+const schedules = startScheduleWorker({ workerId });
 
 const health = await startHealthServer(settings.WORKER_HEALTH_PORT, connection, own.WORKER_HEALTH_HOST);
 log.info(
@@ -105,11 +122,14 @@ async function stop(signal: string): Promise<void> {
     log.error("could not hand jobs back in time; exiting");
     process.exit(1);
   }, own.WORKER_SHUTDOWN_GRACE_MS + HAND_BACK_MS);
-  await Promise.all([...workers.map((w) => w.close()), runs.close(own.WORKER_SHUTDOWN_GRACE_MS)]);
+  stopKeepingSchedules();
+  await Promise.all([...workers.map((w) => w.close()), runs.close(own.WORKER_SHUTDOWN_GRACE_MS), experiments.close(own.WORKER_SHUTDOWN_GRACE_MS), schedules.close()]);
   clearTimeout(grace);
   clearTimeout(giveUp);
   health.close();
   await closeQueues();
+  await closeExperimentQueues();
+  await closeScheduleQueue();
   await Promise.all([closeProducerConnection(), connection.quit().catch(() => undefined), db.$disconnect()]);
   log.info("stopped");
   process.exit(0);

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useNow } from "./use-now";
 import { formatRunDuration, runDurationMs } from "@/lib/runs/run-duration";
 
 /**
@@ -9,18 +9,7 @@ import { formatRunDuration, runDurationMs } from "@/lib/runs/run-duration";
  * the server and the browser agree.
  */
 export function RunDuration({ startedAt, finishedAt, drawnAt }: { startedAt: string | null; finishedAt: string | null; drawnAt: number }) {
-  const [now, setNow] = useState(drawnAt);
-  const going = startedAt !== null && finishedAt === null;
-  useEffect(() => {
-    if (!going) return;
-    const tick = () => setNow(Date.now());
-    const first = setTimeout(tick, 0);
-    const t = setInterval(tick, 1000);
-    return () => {
-      clearTimeout(first);
-      clearInterval(t);
-    };
-  }, [going]);
+  const now = useNow(startedAt !== null && finishedAt === null, drawnAt);
   return (
     <span className="tabular-nums" data-testid="run-duration">
       {formatRunDuration(runDurationMs({ startedAt, finishedAt }, now))}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { describeAction, getAction } from "@/lib/actions";
 import { fieldErrorsOf } from "@/lib/validation";
-import { fieldsFromSchema, paramsFromForm } from "./schema-fields";
+import { fieldsFromSchema, paramsFromForm, paramsFromValues, valuesFromParams } from "./schema-fields";
 
 const fieldsOf = (id: string) => fieldsFromSchema(describeAction(getAction(id)!).paramsSchema);
 const form = (entries: Record<string, string>) => {
@@ -55,5 +55,16 @@ describe("paramsFromForm", () => {
     const errors = fieldErrorsOf(result.error!);
     expect(errors.durationSeconds).toEqual(["Enter a number of at least 1."]);
     expect(errors.nodeName).toEqual(["Give a node name or a node label selector."]);
+  });
+});
+
+describe("valuesFromParams", () => {
+  it("gives back the texts paramsFromValues reads to the same parameters", () => {
+    const fields = fieldsOf("pod-kill");
+    const params = { namespace: "shop", labelSelector: "app=cart", count: 2 };
+    const values = valuesFromParams(fields, params);
+    expect(values.namespace).toBe("shop");
+    expect(values.count).toBe("2");
+    expect(paramsFromValues(fields, values).params).toMatchObject(params);
   });
 });

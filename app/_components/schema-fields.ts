@@ -34,6 +34,9 @@ const HINTS: Record<string, { help?: string; either?: boolean; placeholder?: str
   command: { help: "One argument per line.", placeholder: "e.g. sh\n-c\necho hello" },
   args: { help: "One argument per line." },
   hosts: { help: "One host or service per line. With a single node, give at least one." },
+  // The faults made inside pods (lib/actions/faults) share pod kill's names for other meanings.
+  "Pods to hit": { help: "Give a count or a percentage; with neither, one pod." },
+  "Cut off host names (one a line)": { help: "Resolved by the fault runner when the fault starts, e.g. api.example.com." },
 };
 
 type JsonSchema = {
@@ -121,12 +124,23 @@ export interface FormParams {
 
 /** Reads the generated inputs back from a submitted form. */
 export function paramsFromForm(fields: readonly SchemaField[], form: FormData): FormParams {
+  return paramsFromValues(fields, (name) => {
+    const value = form.get(`${FIELD_PREFIX}${name}`);
+    return typeof value === "string" ? value : "";
+  });
+}
+
+/**
+ * Reads typed parameters from the inputs' texts, by field name (a form that keeps several
+ * parameter sets in its own state, such as an experiment's faults, has no FormData for them).
+ */
+export function paramsFromValues(fields: readonly SchemaField[], valueOf: ((name: string) => string) | Record<string, string>): FormParams {
+  const get = typeof valueOf === "function" ? valueOf : (name: string) => valueOf[name] ?? "";
   const params: Record<string, unknown> = {};
   const raw: Record<string, string> = {};
   const fieldErrors: Record<string, string[]> = {};
   for (const f of fields) {
-    const value = form.get(`${FIELD_PREFIX}${f.name}`);
-    const text = typeof value === "string" ? value.slice(0, 20_000) : "";
+    const text = get(f.name).slice(0, 20_000);
     raw[f.name] = text;
     if (f.kind === "boolean") {
       params[f.name] = text === "on";
@@ -146,4 +160,9 @@ export function paramsFromForm(fields: readonly SchemaField[], form: FormData): 
     }
   }
   return { params, raw, fieldErrors };
+}
+
+/** The inputs' texts for parameters already typed (an experiment's saved fault): the way back of paramsFromValues. */
+export function valuesFromParams(fields: readonly SchemaField[], params: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(fields.map((f) => [f.name, f.name in params ? showDefault(f.kind, params[f.name]) : f.defaultValue]));
 }

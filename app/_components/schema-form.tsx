@@ -17,6 +17,7 @@ export function SchemaForm({
   errors,
   disabled = false,
   idPrefix = "param",
+  onValuesChange,
 }: {
   fields: readonly SchemaField[];
   /** What to show at first: the person's earlier input, else each field's default. */
@@ -24,11 +25,17 @@ export function SchemaForm({
   errors?: Record<string, string[] | undefined>;
   disabled?: boolean;
   idPrefix?: string;
+  /** Told every change, for a form that keeps the texts in its own state rather than submitting these inputs. */
+  onValuesChange?: (values: Record<string, string>) => void;
 }) {
   const [state, setState] = useState<Record<string, string>>(() =>
     Object.fromEntries(fields.map((f) => [f.name, values?.[f.name] ?? f.defaultValue])),
   );
-  const set = (name: string, value: string) => setState((s) => ({ ...s, [name]: value }));
+  const set = (name: string, value: string) => {
+    const next = { ...state, [name]: value };
+    setState(next);
+    onValuesChange?.(next);
+  };
 
   return (
     <div className="grid gap-4 sm:grid-cols-2">

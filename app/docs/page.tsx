@@ -1,13 +1,12 @@
 import Link from "next/link";
-import { SiteFooter, SiteHeader } from "@/app/_components/site/site-header";
-import { TryButton } from "@/app/_components/site/try-button";
+import { DocsPage, type DocsSection } from "./docs-page";
 
 export const metadata = {
   title: "Guide",
   description: "How to use Pystol: clusters, fault actions, runs, cluster views, sharing, teams and the API.",
 };
 
-const SECTIONS: { id: string; title: string; body: React.ReactNode }[] = [
+const SECTIONS: DocsSection[] = [
   {
     id: "start",
     title: "Start",
@@ -52,12 +51,47 @@ const SECTIONS: { id: string; title: string; body: React.ReactNode }[] = [
     ),
   },
   {
+    id: "experiments",
+    title: "Experiments",
+    body: (
+      <>
+        <p>
+          An experiment states what healthy means (its <strong>checks</strong>), injects faults in <strong>stages</strong>{" "}
+          (the faults of a stage run at once, each one a run with the same dry run, safety rules and rollback), and ends
+          with a <strong>verdict</strong>. Before-checks must pass or nothing is injected (<em>not started</em>);
+          during-checks are evaluated every few seconds while faults are active, and one that trips a stop condition
+          aborts and rolls back every fault at once (<em>failed — stopped by</em> the check); after-checks must pass within
+          the recovery window once every fault has been rolled back. The maximum duration and the team&apos;s halt-all end
+          it as <em>stopped</em>, a person&apos;s abort as <em>aborted</em>, and a fault that fails or cannot be rolled back
+          as <em>error</em>.
+        </p>
+        <p>
+          The <strong>score</strong> (0–100) is the mean over the checks of the share of their evaluations that passed:
+          a before- or after-check counts its final outcome (1 or 0), a during-check the share of its evaluations that
+          passed, a check run in both phases the mean of the two. A tripped stop condition caps the score at 50.
+        </p>
+      </>
+    ),
+  },
+  {
     id: "safety",
     title: "Safety rules",
     body: (
       <p>
         Each team sets a blast-radius limit, the namespaces nothing may touch (kube-system by default), a confirmation
         threshold and how many runs may go at once. Owners and admins can halt every run of the team in one click.
+      </p>
+    ),
+  },
+  {
+    id: "experiments",
+    title: "Experiments",
+    body: (
+      <p>
+        An experiment states what healthy means for a service (its checks), injects faults in stages, watches the
+        checks while they are active, stops and rolls everything back when one trips, and ends with a verdict and a
+        score. The CLI runs one and exits with its verdict, so a pipeline can gate a deploy on it.{" "}
+        <Link href="/docs/experiments">Experiments in detail</Link>.
       </p>
     ),
   },
@@ -87,9 +121,10 @@ const SECTIONS: { id: string; title: string; body: React.ReactNode }[] = [
     title: "The trial",
     body: (
       <p>
-        A trial is a team of its own with one sandbox cluster. A short guide on its pages takes you through a first
-        experiment: kill a pod of the shop, watch it heal, open the result and share it; hide the guide and bring it back
-        whenever you like. Trials expire; <strong>Keep this trial</strong> turns one into an ordinary account with
+        A trial is a team of its own with one sandbox cluster and two experiments on its demo shop. A short guide on
+        its pages takes you through them: run the one that passes, read its verdict, run the one whose stop condition
+        trips and rolls both its faults back, and share what happened; hide the guide and bring it back whenever you
+        like. Trials expire; <strong>Keep this trial</strong> turns one into an ordinary account with
         everything in it. The <Link href="/faq">FAQ</Link> lists the trial&apos;s limits.
       </p>
     ),
@@ -109,38 +144,5 @@ const SECTIONS: { id: string; title: string; body: React.ReactNode }[] = [
 
 // /docs — the product guide that the landing page and the FAQ link to.
 export default function GuidePage() {
-  return (
-    <>
-      <SiteHeader />
-      <main className="mx-auto flex max-w-5xl gap-10 px-4 py-12">
-        <nav aria-label="Sections" className="hidden w-44 shrink-0 md:block">
-          <ul className="sticky top-6 space-y-1 text-sm">
-            {SECTIONS.map((s) => (
-              <li key={s.id}>
-                <a href={`#${s.id}`} className="block rounded px-2 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900">
-                  {s.title}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <article className="min-w-0 flex-1">
-          <h1 className="text-3xl font-semibold">Pystol guide</h1>
-          <p className="mt-3 text-slate-600">How to run your first fault experiments and what keeps them safe.</p>
-          {SECTIONS.map((s) => (
-            <section key={s.id} id={s.id} className="mt-10 scroll-mt-6 space-y-3 leading-7 text-slate-700 [&_a]:font-medium [&_a]:text-brand-600 [&_a:hover]:underline [&_code]:rounded [&_code]:bg-slate-100 [&_code]:px-1 [&_code]:text-sm">
-              <h2 className="text-xl font-semibold text-slate-900">{s.title}</h2>
-              {s.body}
-            </section>
-          ))}
-          <div className="mt-12 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-            <h2 className="font-semibold">Try it on a sandbox cluster</h2>
-            <p className="mb-4 mt-1 text-sm text-slate-600">No sign-up, nothing to install.</p>
-            <TryButton />
-          </div>
-        </article>
-      </main>
-      <SiteFooter />
-    </>
-  );
+  return <DocsPage title="Pystol guide" intro="How to run your first fault experiments and what keeps them safe." sections={SECTIONS} />;
 }

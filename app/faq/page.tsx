@@ -20,7 +20,7 @@ export default function FaqPage() {
   const entries: { q: string; a: React.ReactNode }[] = [
     {
       q: "What is Pystol?",
-      a: "A hosted fault-injection service for Kubernetes. You run fault actions (kill pods, drain or cordon nodes, scale deployments down, probe the network, run a Job) against a cluster, with a dry run first and a safety net around every action, and watch how your workloads cope.",
+      a: "A hosted fault-injection service for Kubernetes. You run fault actions (kill pods, drain or cordon nodes, scale deployments down, probe the network, run a Job, and inside pods: network latency, loss and partitions, DNS and HTTP errors, CPU and memory pressure, process kills) against a cluster, with a dry run first and a safety net around every action, and watch how your workloads cope.",
     },
     {
       q: "Do I need a cluster to try it?",

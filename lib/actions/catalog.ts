@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { deploymentScale } from "./deployment-scale";
+import { dnsFault, httpFault, networkLatency, networkLoss, networkPartition } from "./faults/network-faults";
+import { cpuPressure, memoryPressure, processKill } from "./faults/resource-faults";
 import { jobAction } from "./job";
 import { nodeCordon } from "./node-cordon";
 import { nodeDrain } from "./node-drain";
@@ -8,7 +10,23 @@ import { podKill } from "./pod-kill";
 import type { ActionDefinition } from "./types";
 
 // Every action the service offers. A new action: one file beside this one, one line here.
-const ACTIONS: readonly ActionDefinition[] = [podKill, nodeDrain, nodeCordon, pingTest, deploymentScale, jobAction];
+const ACTIONS: readonly ActionDefinition[] = [
+  podKill,
+  nodeDrain,
+  nodeCordon,
+  pingTest,
+  deploymentScale,
+  jobAction,
+  // Faults made by the fault runner inside target pods (lib/actions/faults).
+  networkLatency,
+  networkLoss,
+  networkPartition,
+  dnsFault,
+  httpFault,
+  cpuPressure,
+  memoryPressure,
+  processKill,
+];
 
 const byId = new Map(ACTIONS.map((a) => [a.id, a]));
 

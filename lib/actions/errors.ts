@@ -8,6 +8,7 @@ export type RefusalCode =
   | "blast-radius"
   | "confirmation-required"
   | "missing-permissions"
+  | "pod-security"
   | "concurrency-limit"
   | "cluster-unreachable"
   | "trial-limit"

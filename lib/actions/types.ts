@@ -74,6 +74,11 @@ export interface PlanContext {
    * names exactly the objects that dry run showed; another plan names other objects.
    */
   planId: string;
+  /**
+   * The team's own fault runner image, when it chose one (Team.faultRunnerImage); fault
+   * actions otherwise start the installation's PYSTOL_RUNNER_IMAGE.
+   */
+  runnerImage?: string;
 }
 
 /**

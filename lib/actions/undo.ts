@@ -1,5 +1,7 @@
 import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { z } from "zod";
+import { faultSpec } from "@/runner/spec";
+import { releaseFault, removeRunner } from "./faults/runner-access";
 import { ignoreNotFound } from "./kube-errors";
 import type { ActionKube } from "./action-kube";
 
@@ -11,6 +13,12 @@ export const undoSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("restore-replicas"), namespace: name, name, replicas: z.number().int().min(0) }),
   z.object({ kind: z.literal("delete-pods"), namespace: name, names: z.array(name) }),
   z.object({ kind: z.literal("delete-job"), namespace: name, name }),
+  // A fault's runner in a pod: release its Lease (the runner removes the fault), then remove
+  // its account; `cleanup` is the spec a `--cleanup` runner gets if the first one was killed.
+  z.object({ kind: z.literal("release-fault"), namespace: name, pod: name, name }),
+  // `image` is the runner image the run started (the team's or the installation's); records
+  // written before teams could choose one have none and get the installation's.
+  z.object({ kind: z.literal("remove-fault-runner"), namespace: name, pod: name, name, cleanup: faultSpec, image: z.string().max(255).optional() }),
 ]);
 
 export type Undo = z.infer<typeof undoSchema>;
@@ -49,6 +57,12 @@ export async function performUndo(kube: ActionKube, undo: Undo): Promise<void> {
       await ignoreNotFound(() =>
         kube.batch.deleteNamespacedJob({ name: undo.name, namespace: undo.namespace, propagationPolicy: "Background" }),
       );
+      return;
+    case "release-fault":
+      await releaseFault(kube, undo);
+      return;
+    case "remove-fault-runner":
+      await removeRunner(kube, undo);
       return;
   }
 }

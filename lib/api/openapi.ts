@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { describeCatalog } from "@/lib/actions";
 import * as s from "./schemas";
+import { schedulePaths } from "@/lib/schedules/openapi";
+import { webhookPaths } from "@/lib/webhooks/openapi";
+import { reportRequestSchema, reportSchema } from "@/lib/resilience";
 
 // The OpenAPI 3.1 document of /api/v1, generated from the zod schemas the handlers validate
 // with (request bodies as input, answers as output) and the actions' own parameter schemas.
@@ -18,7 +21,7 @@ function componentSchemas(): Record<string, JsonSchema> {
   const out = z.toJSONSchema(s.apiRegistry, { uri, io: "output", unrepresentable: "any" }).schemas as Record<string, JsonSchema>;
   const inputs = z.toJSONSchema(s.apiRegistry, { uri, io: "input", unrepresentable: "any" }).schemas as Record<string, JsonSchema>;
   const schemas: Record<string, JsonSchema> = {};
-  for (const [id, schema] of Object.entries(out)) schemas[id] = clean(id.startsWith("Create") ? inputs[id]! : schema);
+  for (const [id, schema] of Object.entries(out)) schemas[id] = clean(s.REQUEST_SCHEMAS.has(id) ? inputs[id]! : schema);
   for (const a of describeCatalog()) schemas[`params.${a.id}`] = clean(a.paramsSchema);
   return schemas;
 }
@@ -31,6 +34,8 @@ function queryParameters(schema: z.ZodType) {
 const pathParam = (name: string, description: string) => ({ name, in: "path", required: true, description, schema: { type: "string" } });
 const slug = pathParam("slug", "The team's slug");
 const runId = pathParam("runId", "Run id");
+const experiment = pathParam("experiment", "Experiment id or name");
+const executionId = pathParam("executionId", "Execution id");
 
 function json(schema: JsonSchema, description = "OK") {
   return { description, content: { "application/json": { schema } } };
@@ -71,6 +76,21 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/token": {
         get: op("The team of the API token in the Authorization header, and the role it acts with", "team:read", {
           200: json(obj("team", { type: "object", properties: { slug: { type: "string" }, name: { type: "string" } }, required: ["slug", "name"] }, { role: { type: "string" } })),
+        }),
+      },
+      "/api/v1/t/{slug}": {
+        parameters: [slug],
+        get: op("The team, the caller's role in it, and how many members and clusters it has", "team:read", {
+          200: json({
+            type: "object",
+            properties: {
+              team: { type: "object", properties: { slug: { type: "string" }, name: { type: "string" } }, required: ["slug", "name"] },
+              role: { type: "string" },
+              members: { type: "integer" },
+              clusters: { type: "integer" },
+            },
+            required: ["team", "role", "members", "clusters"],
+          }),
         }),
       },
       "/api/v1/t/{slug}/clusters": { parameters: [slug], get: op("List clusters", "clusters:read", { 200: json(obj("clusters", { type: "array", items: ref("Cluster") })) }) },
@@ -125,10 +145,167 @@ export function openApiDocument(serverUrl: string) {
         get: op("List the run's share links", "runs:read", { 200: json(obj("shareLinks", { type: "array", items: ref("ShareLink") })) }),
         post: op("Create a share link; the answer holds its URL, shown once", "share:manage", { 201: json(obj("shareLink", ref("ShareLink"))) }, { requestBody: body("CreateShareLink") }),
       },
+      "/api/v1/t/{slug}/experiments": {
+        parameters: [slug],
+        get: op("List experiments, most recently changed first, with their last execution", "runs:read", {
+          200: json(obj("experiments", { type: "array", items: ref("ExperimentSummary") })),
+        }),
+        post: op(
+          "Save a new experiment (version 1), or with dryRun plan an unsaved definition",
+          "runs:create",
+          {
+            200: json(obj("plan", ref("ExperimentPlan")), "The dry run: every fault step planned, every check evaluated once; nothing saved or changed"),
+            201: json(obj("experiment", ref("Experiment")), "The experiment, saved at version 1"),
+            409: json(ref("Error"), "The team already has an experiment of this name"),
+          },
+          { requestBody: body("CreateExperiment") },
+        ),
+      },
+      "/api/v1/t/{slug}/experiments/{experiment}": {
+        parameters: [slug, experiment],
+        get: op("Get an experiment at its current version", "runs:read", { 200: json(obj("experiment", ref("Experiment"))) }),
+        put: op(
+          "Save a new version of an experiment",
+          "runs:create",
+          {
+            200: json(obj("experiment", ref("Experiment")), "The experiment at its new version"),
+            409: json(ref("Error"), "Another version was saved since expectedVersion (code version_conflict), or the name is taken (name_taken)"),
+          },
+          { requestBody: body("UpdateExperiment") },
+        ),
+        delete: op("Delete an experiment with its versions and executions", "runs:create", {
+          200: json(obj("deleted", { type: "object", properties: { id: { type: "string" }, name: { type: "string" } }, required: ["id", "name"] })),
+          409: json(ref("Error"), "An execution of it is in progress (code busy): abort it or wait for its verdict"),
+        }),
+      },
+      "/api/v1/t/{slug}/experiments/{experiment}/versions": {
+        parameters: [slug, experiment],
+        get: op("List an experiment's saved versions, newest first", "runs:read", { 200: json(obj("versions", { type: "array", items: ref("ExperimentVersion") })) }),
+      },
+      "/api/v1/t/{slug}/experiments/apply": {
+        parameters: [slug],
+        put: op(
+          "Apply an experiment file (YAML or JSON): create the experiment of its metadata.name, save a new version when the file differs, or change nothing; answers the diff",
+          "runs:create",
+          {
+            200: json(ref("ApplyExperimentResult"), "Updated (a new version) or unchanged (no version made); on a dry run, what would happen"),
+            201: json(ref("ApplyExperimentResult"), "Created at version 1"),
+            409: json(ref("Error"), "Someone saved another version while this one was applied (code version_conflict); apply again"),
+            413: json(ref("Error"), "The file is larger than 256 KiB"),
+          },
+          {
+            parameters: queryParameters(s.applyExperimentQuery),
+            requestBody: {
+              required: true,
+              description: "The experiment file as text; a 400's issues give each problem's line and column in it",
+              content: { "application/yaml": { schema: ref("ExperimentFile") }, "application/json": { schema: ref("ExperimentFile") } },
+            },
+          },
+        ),
+      },
+      "/api/v1/t/{slug}/experiments/{experiment}/export": {
+        parameters: [slug, experiment],
+        get: op(
+          "Export an experiment's current version as a file (YAML or JSON) to keep in a repository and apply again",
+          "runs:read",
+          {
+            200: {
+              description: "The file, as an attachment, naming its JSON Schema (/schemas/experiment-v1.json)",
+              content: { "application/yaml": { schema: ref("ExperimentFile") }, "application/json": { schema: ref("ExperimentFile") } },
+            },
+          },
+          { parameters: queryParameters(s.exportExperimentQuery) },
+        ),
+      },
+      "/api/v1/t/{slug}/experiments/{experiment}/plan": {
+        parameters: [slug, experiment],
+        post: op("Dry-run the saved experiment: plan every fault step and evaluate every check once; nothing is written or changed", "runs:create", {
+          200: json(obj("plan", ref("ExperimentPlan"))),
+        }),
+      },
+      "/api/v1/t/{slug}/experiments/{experiment}/run": {
+        parameters: [slug, experiment],
+        post: op(
+          "Start an execution of the experiment's current version",
+          "runs:create",
+          {
+            202: json(obj("execution", ref("Execution")), "The execution, queued; follow it with GET /executions/{executionId}"),
+            409: json(ref("Error"), "The experiment is already running"),
+            422: json(ref("Error"), "Refused by the plan (a fault step is refused by the safety rules, or confirm is required and missing)"),
+            429: json(ref("Error"), "The team's concurrent-run limit is reached"),
+          },
+          { requestBody: body("StartExecution") },
+        ),
+      },
+      "/api/v1/t/{slug}/experiments/{experiment}/executions": {
+        parameters: [slug, experiment],
+        get: op(
+          "List an experiment's executions, newest first",
+          "runs:read",
+          { 200: json(obj("executions", { type: "array", items: ref("ExecutionSummary") }, { next: { type: ["string", "null"] } })) },
+          { parameters: queryParameters(s.listExperimentExecutionsQuery) },
+        ),
+      },
+      "/api/v1/t/{slug}/executions": {
+        parameters: [slug],
+        get: op(
+          "List the team's experiment executions, newest first",
+          "runs:read",
+          { 200: json(obj("executions", { type: "array", items: ref("ExecutionSummary") }, { next: { type: ["string", "null"] } })) },
+          { parameters: queryParameters(s.listExecutionsQuery) },
+        ),
+      },
+      "/api/v1/t/{slug}/executions/{executionId}": {
+        parameters: [slug, executionId],
+        get: op("Get an execution: stages and faults, each check's samples and outcomes, the verdict, score and reason", "runs:read", {
+          200: json(obj("execution", ref("Execution"))),
+        }),
+      },
+      "/api/v1/t/{slug}/executions/{executionId}/events": {
+        parameters: [slug, executionId, { name: "since", in: "query", required: false, description: "Only events after this journal id (the SSE id; Last-Event-ID works too)", schema: { type: "string" } }],
+        get: op(
+          "Follow an execution live (Server-Sent Events: state, stage, fault, sample and trip events, each with its journal id; ends at the verdict)",
+          "runs:read",
+          { 200: { description: "An event stream", content: { "text/event-stream": { schema: { type: "string" } } } } },
+        ),
+      },
+      "/api/v1/t/{slug}/executions/{executionId}/abort": {
+        parameters: [slug, executionId],
+        post: op("Abort an execution: every active fault is aborted and rolled back; the verdict is aborted", "runs:abort", {
+          200: json(obj("execution", ref("Execution"))),
+          409: json(ref("Error"), "The execution already ended (code finished)"),
+        }),
+      },
+      "/api/v1/t/{slug}/executions/{executionId}/share-links": {
+        parameters: [slug, executionId],
+        get: op("List the execution's share links", "runs:read", { 200: json(obj("shareLinks", { type: "array", items: ref("ShareLink") })) }),
+        post: op("Create a share link to the execution; the answer holds its URL, shown once", "share:manage", { 201: json(obj("shareLink", ref("ShareLink"))) }, { requestBody: body("CreateShareLink") }),
+      },
       "/api/v1/t/{slug}/share-links/{linkId}": {
         parameters: [slug, pathParam("linkId", "Share link id")],
         get: op("Get a share link", "runs:read", { 200: json(obj("shareLink", ref("ShareLink"))) }),
         delete: op("Revoke a share link (it answers 404 at once)", "share:manage", { 200: json(obj("shareLink", ref("ShareLink"))) }),
+      },
+      ...schedulePaths(slug),
+      ...webhookPaths(slug),
+      "/api/v1/t/{slug}/reports": {
+        parameters: [slug],
+        get: op(
+          "A report of one execution (execution) or of the executions queued in a range (from, to: 30 days up to now unless given; at most 366 days) of the team or of one experiment (experiment: id or name), as JSON (format=json, the default; its shape is the schema below, versioned by its `schema` field), the printable page (format=html) or a PDF printed by the server (format=pdf)",
+          "runs:read",
+          {
+            200: {
+              description: "The report",
+              content: {
+                "application/json": { schema: clean(z.toJSONSchema(reportSchema, { io: "output", unrepresentable: "any" }) as JsonSchema) },
+                "text/html": { schema: { type: "string" } },
+                "application/pdf": { schema: { type: "string", format: "binary" } },
+              },
+            },
+            503: json(ref("Error"), "format=pdf only: this server has no Chromium (code pdf_no_chromium), too many reports are printing (pdf_busy), or printing took too long (pdf_timeout); the message says what to use instead"),
+          },
+          { parameters: queryParameters(reportRequestSchema) },
+        ),
       },
     },
     components: {

@@ -1,6 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
 import { RunRefusedError, type RefusalCode } from "@/lib/actions";
+import { ExperimentError } from "@/lib/experiments/errors";
+import { outageOf, outageResponse } from "@/lib/http";
 import { createLogger } from "@/lib/log";
 import { ShareLinkError } from "@/lib/share";
 import { apiError, findNul, hasNul } from "@/lib/tenancy";
@@ -80,6 +82,17 @@ export async function parseBody<S extends z.ZodType>(req: NextRequest, schema: S
   return parsed.data;
 }
 
+/** The request body as text (a YAML or JSON file), within the body limit and without NUL characters. */
+export async function readTextBody(req: NextRequest, what = "request body"): Promise<string> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw new ApiError(413, "too_large", `The ${what} is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+  const text = await req.text();
+  if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) throw new ApiError(413, "too_large", `The ${what} is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+  if (hasNul(text)) throw new ApiError(400, "invalid_request", `The ${what} contains a NUL character (\\u0000), which no file has.`);
+  if (!text.trim()) throw new ApiError(400, "invalid_request", `The ${what} is empty: send the experiment file (YAML or JSON) as the body.`);
+  return text;
+}
+
 /** Parses the query string with a schema (each parameter once). */
 export function parseQuery<S extends z.ZodType>(req: NextRequest, schema: S): z.output<S> {
   const raw = Object.fromEntries(req.nextUrl.searchParams);
@@ -101,10 +114,21 @@ const REFUSAL_STATUS: Record<RefusalCode, number> = {
   "blast-radius": 422,
   "confirmation-required": 422,
   "missing-permissions": 422,
+  "pod-security": 422,
   "concurrency-limit": 429,
   "trial-limit": 429,
   "plan-changed": 409,
   "cluster-unreachable": 502,
+};
+
+// How each refusal of an experiment reads over HTTP.
+const EXPERIMENT_STATUS: Record<ExperimentError["code"], [number, string]> = {
+  "not-found": [404, "not_found"],
+  "cluster-not-found": [404, "not_found"],
+  "invalid-definition": [400, "invalid_request"],
+  "name-taken": [409, "name_taken"],
+  "version-conflict": [409, "version_conflict"],
+  busy: [409, "busy"],
 };
 
 const log = createLogger("api");
@@ -115,7 +139,16 @@ export function handleApiError(err: unknown): Response {
     return NextResponse.json({ error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } }, { status: err.status });
   }
   if (err instanceof RunRefusedError) return apiError(REFUSAL_STATUS[err.code], err.code.replace(/-/g, "_"), err.message);
+  if (err instanceof ExperimentError) {
+    const [status, code] = EXPERIMENT_STATUS[err.code];
+    return NextResponse.json({ error: { code, message: err.message, ...(err.errors.length ? { issues: err.errors } : {}) } }, { status });
+  }
   if (err instanceof ShareLinkError) return apiError(404, "not_found", err.message);
+  const outage = outageOf(err);
+  if (outage) {
+    log.warn({ outage }, "answered 503: a dependency is not answering");
+    return outageResponse(outage);
+  }
   log.error({ err: err instanceof Error ? err.message : String(err) }, "api request failed");
   return apiError(500, "internal", "Something went wrong on the server. Try again; if it persists, tell the operator.");
 }

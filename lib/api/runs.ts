@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { auditActor, recordAudit } from "@/lib/audit";
+import { auditActor, recordAudit, requestMeta } from "@/lib/audit";
 import { db, type Prisma } from "@/lib/db";
 import { abortedByOf, abortRun, startRun } from "@/lib/runs";
 import { scoped, type TeamContext } from "@/lib/tenancy";
@@ -14,23 +14,29 @@ import type { createRunBody, listRunsQuery } from "./schemas";
  */
 export async function startApiRun(ctx: TeamContext, body: z.output<typeof createRunBody>) {
   const cluster = await findCluster(ctx, body.cluster);
-  const { run, plan } = await startRun({
-    teamId: ctx.team.id,
-    clusterId: cluster.id,
-    actionId: body.action,
-    params: body.params,
-    dryRun: body.dryRun,
-    confirm: body.dryRun ? body.action : body.confirm,
-    createdById: ctx.user?.id,
-    apiTokenId: ctx.tokenId ?? undefined,
-  });
-  await recordAudit({
-    action: body.dryRun ? "run.dry_run" : "run.started",
-    ...auditActor(ctx),
-    targetType: "run",
-    targetId: run.id,
-    data: { actionId: run.actionId, clusterId: cluster.id, targets: plan.targets.length },
-  });
+  const meta = await requestMeta();
+  const { run, plan } = await startRun(
+    {
+      teamId: ctx.team.id,
+      clusterId: cluster.id,
+      actionId: body.action,
+      params: body.params,
+      dryRun: body.dryRun,
+      confirm: body.dryRun ? body.action : body.confirm,
+      createdById: ctx.user?.id,
+      apiTokenId: ctx.tokenId ?? undefined,
+    },
+    {
+      audit: (r, p) => ({
+        action: body.dryRun ? "run.dry_run" : "run.started",
+        ...auditActor(ctx),
+        targetType: "run",
+        targetId: r.id,
+        data: { actionId: r.actionId, clusterId: cluster.id, targets: p.targets.length },
+        meta,
+      }),
+    },
+  );
   return { run: { ...run, cluster: { id: cluster.id, name: cluster.name } }, plan };
 }
 

@@ -63,6 +63,7 @@ export function shareLinkJson(l: ShareLinkView, url?: string) {
   return {
     id: l.id,
     runId: l.runId,
+    executionId: l.executionId,
     ...(url ? { url } : {}),
     createdAt: l.createdAt.toISOString(),
     expiresAt: iso(l.expiresAt),

@@ -4,6 +4,7 @@ import type { TeamContext } from "@/lib/tenancy/context";
 import { clientIp } from "./client-ip";
 
 export { clientIp } from "./client-ip";
+export { describeAuditAction, describeAuditData } from "./describe-event";
 
 export interface RequestMeta {
   ip: string | null;

@@ -1,4 +1,4 @@
-import { type AddressPolicy, type Resolver, guardedFetch } from "@/lib/kube";
+import { type AddressPolicy, type Resolver, addressPolicyFromEnv, guardedFetch } from "@/lib/kube";
 import { CheckError, type Verdict } from "./result";
 import type { PrometheusCheck, PrometheusConnection } from "./schema";
 import { compare } from "./status";
@@ -30,7 +30,7 @@ export async function evaluatePrometheus(
     timeoutMs: options.timeoutMs,
     maxBodyBytes: MAX_ANSWER_BYTES,
     // A bearer token never travels in clear text unless the operator allows plain HTTP.
-    allowHttp: (options.policy?.allowHttp ?? false) || !conn.bearerToken,
+    allowHttp: (options.policy ?? addressPolicyFromEnv()).allowHttp || !conn.bearerToken,
     headers: {
       accept: "application/json",
       ...(conn.bearerToken ? { authorization: `Bearer ${conn.bearerToken}` } : {}),

@@ -4,7 +4,8 @@ import { scoped, type TeamContext } from "@/lib/tenancy";
 import type { CreateClusterRequest } from "@/lib/sandbox/admin-client";
 import { ClusterError } from "./cluster-error";
 import { forgetClusterClients } from "./cluster-client";
-import { sandboxAdmin } from "./sandbox-admin";
+import { sandboxAdminOf, sandboxShards } from "./sandbox-admin";
+import { onLeastLoadedShard, shardOf } from "./sandbox-shards";
 import { assertClusterNameFree, saveCheckedCluster } from "./save-cluster";
 
 /**
@@ -15,20 +16,22 @@ export async function addSandboxCluster(
   ctx: TeamContext,
   input: { name: string; seed?: CreateClusterRequest["seed"]; limits?: CreateClusterRequest["limits"] },
 ): Promise<Cluster> {
-  const admin = sandboxAdmin();
-  if (!admin) throw new ClusterError("sandbox-unavailable", "The sandbox is not running on this server. Start it with `npm run up`, or connect a kubeconfig.");
+  if (sandboxShards().length === 0) throw new ClusterError("sandbox-unavailable", "The sandbox is not running on this server. Start it with `npm run up`, or connect a kubeconfig.");
   // A trial has the one cluster "Try it now" gave it (lib/trials); more need an account.
   if (ctx.team.isTrial && (await db.cluster.count({ where: scoped(ctx) })) > 0) {
     throw new ClusterError("trial-limit", "A trial has one sandbox cluster. Keep the trial as an account to add more.");
   }
   await assertClusterNameFree(ctx, input.name);
-  const virtual = await admin.createCluster({ name: virtualClusterName(ctx.team.slug, input.name), seed: input.seed ?? "demo", limits: input.limits });
-  return saveCheckedCluster(ctx, {
-    name: input.name,
-    kind: "SANDBOX",
-    columns: { sandboxClusterId: virtual.id, serverHost: "sandbox" },
-    // The row did not land: the virtual cluster must not outlive it.
-    onRefused: () => admin.deleteCluster(virtual.id),
+  // On the shard holding the fewest clusters among those that answer (lib/clusters/sandbox-shards.ts).
+  return onLeastLoadedShard(async (shard, admin) => {
+    const virtual = await admin.createCluster({ name: virtualClusterName(ctx.team.slug, input.name), seed: input.seed ?? "demo", limits: input.limits });
+    return saveCheckedCluster(ctx, {
+      name: input.name,
+      kind: "SANDBOX",
+      columns: { sandboxClusterId: virtual.id, sandboxShard: shard, serverHost: "sandbox" },
+      // The row did not land: the virtual cluster must not outlive it.
+      onRefused: () => admin.deleteCluster(virtual.id),
+    });
   });
 }
 
@@ -81,6 +84,7 @@ export async function deleteCluster(ctx: TeamContext, clusterId: string): Promis
   });
   forgetClusterClients(cluster.id);
   if (cluster.kind === "SANDBOX" && cluster.sandboxClusterId) {
-    await sandboxAdmin()?.deleteCluster(cluster.sandboxClusterId).catch(() => undefined);
+    // A shard that is down keeps the virtual cluster; it holds no row any more and no one's token.
+    await sandboxAdminOf(shardOf(cluster))?.deleteCluster(cluster.sandboxClusterId).catch(() => undefined);
   }
 }

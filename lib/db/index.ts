@@ -20,6 +20,12 @@ export type {
   Schedule,
   BackgroundJob,
   AccountToken,
+  Experiment,
+  ExperimentVersion,
+  ExperimentExecution,
+  CheckSample,
+  WebhookEndpoint,
+  WebhookDelivery,
 } from "./generated/client";
 
 // Each distinct statement text gets a name, so that every connection parses and plans it once

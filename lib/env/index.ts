@@ -2,7 +2,7 @@ import { z } from "zod";
 
 // Settings read from the environment, validated once so a wrong value fails at start-up
 // with a message naming the variable, not at the first request that needs it.
-const schema = z.object({
+export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/pystol"),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
@@ -35,15 +35,25 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  // The fault runner's image (runner/Dockerfile) that network, DNS, HTTP, CPU, memory and
+  // process faults start next to their target; clusters must be able to pull it.
+  PYSTOL_RUNNER_IMAGE: z
+    .string()
+    .regex(
+      /^[a-z0-9]+(?:[._\/:@-][A-Za-z0-9_.-]+)*$/,
+      "must be an image reference such as registry.example.com/pystol/fault-runner:1.0",
+    )
+    .max(512)
+    .default("pystol-fault-runner:local"),
 });
 
-export type Env = z.infer<typeof schema>;
+export type Env = z.infer<typeof envSchema>;
 
 let cached: Env | undefined;
 
 /** Validates a set of variables; throws with every offending variable named (never its value). */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const parsed = schema.safeParse(source);
+  const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);

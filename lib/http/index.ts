@@ -3,3 +3,4 @@
 export { baseSecurityHeaders, contentSecurityPolicy, newNonce } from "./security-headers";
 export { refuseActionBody, refuseUnusableUrl } from "./request-guards";
 export { SERVER_ACTION_BODY_LIMIT } from "./body-limit.mjs";
+export { outageOf, outageMessage, outageResponse, withinDeadline, DependencyTimeoutError, OUTAGE_RETRY_AFTER_SECONDS, type Outage } from "./outage";

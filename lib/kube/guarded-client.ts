@@ -4,10 +4,12 @@ import {
   AuthorizationV1Api,
   BatchV1Api,
   type Configuration,
+  CoordinationV1Api,
   CoreV1Api,
   CustomObjectsApi,
   Log,
   PolicyV1Api,
+  RbacAuthorizationV1Api,
   ServerConfiguration,
   VersionApi,
   Watch,
@@ -65,6 +67,10 @@ export interface KubeClient {
   readonly batch: BatchV1Api;
   readonly policy: PolicyV1Api;
   readonly authz: AuthorizationV1Api;
+  /** Leases (fault runners read theirs; the worker renews them). */
+  readonly coordination: CoordinationV1Api;
+  /** Roles and bindings (the one-Lease access of a fault runner). */
+  readonly rbac: RbacAuthorizationV1Api;
   readonly version: VersionApi;
   readonly watch: GuardedWatch;
   readonly log: Log;
@@ -156,6 +162,8 @@ export function createKubeClient(target: KubeTarget, options: KubeClientOptions 
   const batch = once(() => makeApiClient(BatchV1Api));
   const policyApi = once(() => makeApiClient(PolicyV1Api));
   const authz = once(() => makeApiClient(AuthorizationV1Api));
+  const coordination = once(() => makeApiClient(CoordinationV1Api));
+  const rbac = once(() => makeApiClient(RbacAuthorizationV1Api));
   const version = once(() => makeApiClient(VersionApi));
   const watch = once(() => new GuardedWatch(new Watch(kc), mapError));
   const log = once(() => guardMethods(new Log(kc), mapError));
@@ -183,6 +191,12 @@ export function createKubeClient(target: KubeTarget, options: KubeClientOptions 
     },
     get authz() {
       return authz();
+    },
+    get coordination() {
+      return coordination();
+    },
+    get rbac() {
+      return rbac();
     },
     get version() {
       return version();

@@ -13,6 +13,8 @@ import { REFUSED_CODE } from "./kube-access-error";
 export interface GuardedFetchOptions {
   method?: "GET" | "HEAD" | "POST";
   headers?: Record<string, string>;
+  /** A request body (POST), sent as is. */
+  body?: string;
   /** Whole-request deadline, connect included. */
   timeoutMs: number;
   /** Bytes of the body kept; the rest is read and dropped (`truncated` says so). */
@@ -94,7 +96,9 @@ export function guardedFetch(target: string, options: GuardedFetchOptions): Prom
       settled = true;
       reject(toFetchError(err));
     };
-    const req = send(url, { method: options.method ?? "GET", headers: options.headers ?? {}, agent });
+    const headers = { ...(options.headers ?? {}) };
+    if (options.body !== undefined) headers["content-length"] = String(Buffer.byteLength(options.body));
+    const req = send(url, { method: options.method ?? "GET", headers, agent });
     const timer = setTimeout(
       () => req.destroy(Object.assign(new Error("timeout"), { code: "PYSTOL_TIMEOUT" })),
       options.timeoutMs,
@@ -138,7 +142,7 @@ export function guardedFetch(target: string, options: GuardedFetchOptions): Prom
       );
       res.on("error", (err) => (truncated ? finish() : fail(err)));
     });
-    req.end();
+    req.end(options.body);
   }).finally(() => agent.destroy());
 }
 

@@ -5,6 +5,7 @@ export { KubeconfigError } from "./kubeconfig-error";
 export { MAX_KUBECONFIG_BYTES } from "./read-yaml";
 export type { ValidatedKubeconfig, ContextSummary, ParsedKubeconfig } from "./types";
 export {
+  addressCategoryPhrase,
   addressPolicyFromEnv,
   checkAddress,
   createAddressPolicy,
@@ -13,7 +14,7 @@ export {
   type AddressVerdict,
 } from "./address-guard";
 export { createKubeClient, type KubeClient, type KubeClientOptions, type KubeTarget } from "./guarded-client";
-export type { Resolver } from "./guarded-agent";
+export { systemResolver, type Resolver } from "./guarded-agent";
 export type { KubeCallEvent } from "./http-library";
 export { KubeAccessError, type KubeAccessCode } from "./kube-access-error";
 export type { GuardedWatch } from "./wrap-api";

@@ -14,6 +14,8 @@ export type KubeAccessCode =
   | "rate-limited"
   | "server-error"
   | "aborted"
+  // A sandbox cluster whose shard (sandbox process) does not answer (lib/clusters/sandbox-shards.ts).
+  | "shard-down"
   | "failed";
 
 /**

@@ -31,6 +31,23 @@ export const PROBED_PERMISSIONS: readonly PermissionCheck[] = [
   { verb: "get", group: "batch", resource: "jobs" },
   { verb: "delete", group: "batch", resource: "jobs" },
   { verb: "list", resource: "events" },
+  // The fault runner (lib/actions/faults): an ephemeral container in the target pod, a Lease
+  // the run holds, and an account that may only read that Lease.
+  { verb: "patch", resource: "pods", subresource: "ephemeralcontainers" },
+  { verb: "get", resource: "namespaces" },
+  { verb: "get", resource: "services" },
+  { verb: "get", resource: "configmaps" },
+  { verb: "get", group: "coordination.k8s.io", resource: "leases" },
+  { verb: "create", group: "coordination.k8s.io", resource: "leases" },
+  { verb: "update", group: "coordination.k8s.io", resource: "leases" },
+  { verb: "delete", group: "coordination.k8s.io", resource: "leases" },
+  { verb: "create", resource: "serviceaccounts" },
+  { verb: "delete", resource: "serviceaccounts" },
+  { verb: "create", resource: "serviceaccounts", subresource: "token" },
+  { verb: "create", group: "rbac.authorization.k8s.io", resource: "roles" },
+  { verb: "delete", group: "rbac.authorization.k8s.io", resource: "roles" },
+  { verb: "create", group: "rbac.authorization.k8s.io", resource: "rolebindings" },
+  { verb: "delete", group: "rbac.authorization.k8s.io", resource: "rolebindings" },
 ];
 
 export function permissionKey(c: PermissionCheck): string {

@@ -25,13 +25,14 @@ export interface RotationReport {
 }
 
 /**
- * Re-encrypts every stored kubeconfig under the current key. Safe to run again and while the
+ * Re-encrypts every stored kubeconfig under the current key (or, with `context`, every secret
+ * sealed for that purpose, such as the teams' Prometheus connections). Safe to run again and while the
  * app runs: rows are read in id order and written only if unchanged. Reports ids and counts,
  * never contents.
  */
 export async function rotateKubeconfigKeys(
   store: RotationStore,
-  options: { ring?: KeyRing; dryRun?: boolean; batchSize?: number } = {},
+  options: { ring?: KeyRing; dryRun?: boolean; batchSize?: number; context?: string } = {},
 ): Promise<RotationReport> {
   const ring = options.ring ?? keyRingFromEnv();
   const report: RotationReport = {
@@ -56,7 +57,7 @@ export async function rotateKubeconfigKeys(
           else report.changedMeanwhile += 1;
           continue;
         }
-        const fresh = reseal(row.kubeconfigCiphertext, { ring, context: KUBECONFIG_SEAL_CONTEXT });
+        const fresh = reseal(row.kubeconfigCiphertext, { ring, context: options.context ?? KUBECONFIG_SEAL_CONTEXT });
         if (options.dryRun) continue;
         if (await store.replace(row.id, row.updatedAt, new Uint8Array(fresh), ring.currentId))
           report.resealed += 1;

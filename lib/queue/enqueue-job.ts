@@ -9,6 +9,8 @@ export interface EnqueueOptions {
   teamId?: string;
   /** Wait this long before the job may start. */
   delayMs?: number;
+  /** Overrides the definition's retry policy: attempts in all, and the first exponential back-off. */
+  retry?: { attempts: number; backoffMs: number };
 }
 
 /**
@@ -30,6 +32,7 @@ export async function enqueueJob<N extends JobName>(
     await getQueue(def.queue).add(def.name, message, {
       ...DEFAULT_JOB_OPTIONS,
       ...def.options,
+      ...(opts.retry ? { attempts: opts.retry.attempts, backoff: { type: "exponential", delay: opts.retry.backoffMs } } : {}),
       jobId: row.id,
       delay: opts.delayMs,
     });

@@ -2,7 +2,7 @@
 // The worker process uses ./consumer in addition.
 export { createWorkerConnection, producerConnection, closeProducerConnection } from "./connection";
 export { enqueueJob, type EnqueueOptions } from "./enqueue-job";
-export { scheduleRepeatingJobs } from "./schedule-jobs";
+export { scheduleRepeatingJobs, ensureRepeatingJobs, keepRepeatingJobs } from "./schedule-jobs";
 export { getQueue, closeQueues } from "./producer";
 export { QUEUES, queueNames, type QueueName } from "./queues";
 export { defineJob, DEFAULT_JOB_OPTIONS, type JobDefinition } from "./define-job";

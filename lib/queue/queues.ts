@@ -3,6 +3,8 @@
 export const QUEUES = {
   /** Short housekeeping jobs of the service itself. */
   background: "background",
+  /** Outgoing webhook deliveries: a slow receiver waits here, not in housekeeping. */
+  webhooks: "webhooks",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { recordAudit } from "@/lib/audit";
 import { db, type RunState } from "@/lib/db";
-import { publishRunEvents } from "./run-events";
+import { noticeRunAbort, publishRunEvents } from "./run-events";
 import { runQueue } from "./run-queue";
 
 /** Who asked a run to stop and how: shown on the run page, so an abort never reads like an automatic rollback. */
@@ -18,7 +19,8 @@ const describe = (by: AbortedBy) => (by.via === "halt" ? `halted by ${by.name} (
 
 /**
  * Asks one run of a team to stop. A queued run becomes CANCELLED at once; a running one is
- * marked, and its worker sees the mark at its next heartbeat or step, stops and rolls back.
+ * marked and its worker told at once (a Redis notice; failing that, it sees the mark at its
+ * next heartbeat or step), and it stops and rolls back.
  * Who asked is kept as a log line of the run (its data holds `abort`). Returns the state the
  * run is in after the call, or null for no such run in the team.
  */
@@ -31,9 +33,16 @@ export async function abortRun(teamId: string, runId: string, by?: AbortedBy): P
     publishRunEvents({ runId, teamId }, [{ type: "log", level: "warn", message, at: now.toISOString() }]);
   };
   const error = by ? `cancelled before it started: ${describe(by)}` : "cancelled before it started";
-  const cancelled = await db.run.updateMany({
-    where: { id: runId, teamId, state: "QUEUED" },
-    data: { state: "CANCELLED", abortRequestedAt: now, finishedAt: now, error },
+  const cancelled = await db.$transaction(async (tx) => {
+    const changed = await tx.run.updateMany({
+      where: { id: runId, teamId, state: "QUEUED" },
+      data: { state: "CANCELLED", abortRequestedAt: now, finishedAt: now, error },
+    });
+    if (changed.count > 0) {
+      // The state change itself (who asked is the abort's own event): no address, as for the worker's changes.
+      await recordAudit({ teamId, action: "run.state_changed", targetType: "run", targetId: runId, data: { state: "CANCELLED", from: "QUEUED", error }, meta: { ip: null, userAgent: null } }, tx);
+    }
+    return changed;
   });
   if (cancelled.count > 0) {
     await line("cancelled before it started").catch(() => undefined);
@@ -45,7 +54,11 @@ export async function abortRun(teamId: string, runId: string, by?: AbortedBy): P
     where: { id: runId, teamId, state: { in: ["RUNNING", "ROLLING_BACK"] }, abortRequestedAt: null },
     data: { abortRequestedAt: now },
   });
-  if (asked.count > 0) await line("abort requested");
+  if (asked.count > 0) {
+    // The worker holding the run stops within moments, not at its next heartbeat.
+    noticeRunAbort(runId);
+    await line("abort requested");
+  }
   const run = await db.run.findFirst({ where: { id: runId, teamId }, select: { state: true } });
   return run?.state ?? null;
 }

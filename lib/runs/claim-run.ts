@@ -12,7 +12,7 @@ export interface Claim {
 
 type ClaimedRow = Run & { clusterKind: RunCluster["kind"] | null; clusterUpdatedAt: Date | null } & Pick<
     RunCluster,
-    "sandboxClusterId" | "kubeconfigCiphertext" | "protectedNamespaces"
+    "sandboxClusterId" | "sandboxShard" | "kubeconfigCiphertext" | "protectedNamespaces"
   >;
 
 // A queued run becomes RUNNING and comes back with its cluster and its team's protected
@@ -24,18 +24,23 @@ async function claimQueued(runId: string, workerId: string, at: Date): Promise<C
         "startedAt" = ${at}::timestamp(3), "attempt" = "attempt" + 1
       WHERE "id" = ${runId} AND "state" = 'QUEUED'
       RETURNING ${runColumns("")}
+    ),
+    a AS (
+      INSERT INTO "AuditEvent" ("teamId", "action", "targetType", "targetId", "data", "at")
+      SELECT r."teamId", 'run.state_changed', 'run', r."id", jsonb_build_object('state', 'RUNNING', 'from', 'QUEUED', 'attempt', r."attempt", 'workerId', ${workerId}::text), ${at}::timestamp(3)
+      FROM r
     )
-    SELECT ${runColumns("r")}, c."kind" AS "clusterKind", c."sandboxClusterId", c."updatedAt" AS "clusterUpdatedAt",
+    SELECT ${runColumns("r")}, c."kind" AS "clusterKind", c."sandboxClusterId", c."sandboxShard", c."updatedAt" AS "clusterUpdatedAt",
       c."kubeconfigCiphertext", t."protectedNamespaces"
     FROM r
     LEFT JOIN "Cluster" c ON c."id" = r."clusterId" AND c."teamId" = r."teamId"
     LEFT JOIN "Team" t ON t."id" = c."teamId"`;
   const row = rows[0];
   if (!row) return null;
-  const { clusterKind, sandboxClusterId, clusterUpdatedAt, kubeconfigCiphertext, protectedNamespaces, ...run } = row;
+  const { clusterKind, sandboxClusterId, sandboxShard, clusterUpdatedAt, kubeconfigCiphertext, protectedNamespaces, ...run } = row;
   const cluster =
     clusterKind && clusterUpdatedAt
-      ? { id: run.clusterId, kind: clusterKind, sandboxClusterId, updatedAt: clusterUpdatedAt, kubeconfigCiphertext, protectedNamespaces }
+      ? { id: run.clusterId, kind: clusterKind, sandboxClusterId, sandboxShard, updatedAt: clusterUpdatedAt, kubeconfigCiphertext, protectedNamespaces }
       : null;
   return { run, from: "QUEUED", cluster };
 }

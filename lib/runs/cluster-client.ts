@@ -34,7 +34,7 @@ export type RunCluster = ClusterConnection & Pick<Team, "protectedNamespaces">;
  */
 export async function clusterOfRun(run: Pick<Run, "clusterId" | "teamId">): Promise<RunCluster | null> {
   const rows = await db.$queryRaw<RunCluster[]>`
-    SELECT c."id", c."kind", c."sandboxClusterId", c."updatedAt", c."kubeconfigCiphertext", t."protectedNamespaces"
+    SELECT c."id", c."kind", c."sandboxClusterId", c."sandboxShard", c."updatedAt", c."kubeconfigCiphertext", t."protectedNamespaces"
     FROM "Cluster" c JOIN "Team" t ON t."id" = c."teamId"
     WHERE c."id" = ${run.clusterId} AND c."teamId" = ${run.teamId}`;
   return rows[0] ?? null;

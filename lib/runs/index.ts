@@ -3,7 +3,7 @@
 export { startRun } from "./start-run";
 export { planRun, runRequestSchema, type RunRequest } from "./plan-run";
 export { abortRun, abortOf, abortedByOf, type AbortedBy } from "./abort-run";
-export { haltTeam } from "./halt-team";
+export { haltTeamRuns } from "./halt-team";
 export { getRunDetail, type RunDetail } from "./get-run-detail";
 export { subscribeRunEvents, subscribeTeamRuns, readRunJournal, runEventSchema, runChannel, teamRunsChannel, closeRunEvents, type RunEvent, type TeamRunEvent } from "./run-events";
 export { runEventStream, type StreamEvent } from "./run-event-stream";

@@ -33,6 +33,8 @@ export function instrumentKube(kube: ActionKube): ActionKube {
     batch: instrument(kube.batch),
     policy: instrument(kube.policy),
     authz: instrument(kube.authz),
+    coordination: instrument(kube.coordination),
+    rbac: instrument(kube.rbac),
     raw: instrument(kube.raw),
   };
 }

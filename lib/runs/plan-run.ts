@@ -19,6 +19,7 @@ import { db, type Cluster, type Team } from "@/lib/db";
 import { describeIssues } from "@/lib/validation";
 import type { ClusterConnection } from "@/lib/clusters";
 import { kubeForCluster } from "./cluster-client";
+import { KubeAccessError } from "@/lib/kube";
 
 /** What a caller (server action, API route, schedule) asks for; the team is already authorised. */
 export const runRequestSchema = z.object({
@@ -32,6 +33,10 @@ export const runRequestSchema = z.object({
   createdById: z.string().max(64).optional(),
   apiTokenId: z.string().max(64).optional(),
   scheduleId: z.string().max(64).optional(),
+  /** A fault step of an experiment's execution: the execution, its stage and the fault of the stage. */
+  executionId: z.string().min(1).max(64).optional(),
+  stageIndex: z.number().int().min(0).max(100).optional(),
+  faultIndex: z.number().int().min(0).max(100).optional(),
   /** Seeds the plan's random choices: the same seed over the same objects chooses the same. */
   planSeed: z.string().min(8).max(100).optional(),
   /**
@@ -43,7 +48,7 @@ export const runRequestSchema = z.object({
 export type RunRequest = z.input<typeof runRequestSchema>;
 
 /** The team columns a run is started under: its safety rules and its limits. */
-export type RunTeam = Pick<Team, "id" | "isTrial" | "activeRuns" | "maxConcurrentRuns" | "protectedNamespaces" | "blastRadiusLimit" | "confirmThreshold">;
+export type RunTeam = Pick<Team, "id" | "isTrial" | "activeRuns" | "maxConcurrentRuns" | "protectedNamespaces" | "blastRadiusLimit" | "confirmThreshold" | "faultRunnerImage">;
 
 export interface ResolvedRun {
   request: z.output<typeof runRequestSchema>;
@@ -61,16 +66,17 @@ type ClusterWithTeam = ResolvedRun["cluster"] & { [K in keyof RunTeam as `team_$
 // The cluster with its team, in one statement; another team's cluster id is simply not found.
 async function clusterWithTeam(teamId: string, clusterId: string): Promise<Pick<ResolvedRun, "cluster" | "team"> | null> {
   const rows = await db.$queryRaw<ClusterWithTeam[]>`
-    SELECT c."id", c."kind", c."sandboxClusterId", c."updatedAt", c."kubeconfigCiphertext", c."permissions",
+    SELECT c."id", c."kind", c."sandboxClusterId", c."sandboxShard", c."updatedAt", c."kubeconfigCiphertext", c."permissions",
       t."id" AS "team_id", t."isTrial" AS "team_isTrial", t."activeRuns" AS "team_activeRuns",
       t."maxConcurrentRuns" AS "team_maxConcurrentRuns", t."protectedNamespaces" AS "team_protectedNamespaces",
-      t."blastRadiusLimit" AS "team_blastRadiusLimit", t."confirmThreshold" AS "team_confirmThreshold"
+      t."blastRadiusLimit" AS "team_blastRadiusLimit", t."confirmThreshold" AS "team_confirmThreshold",
+      t."faultRunnerImage" AS "team_faultRunnerImage"
     FROM "Cluster" c JOIN "Team" t ON t."id" = c."teamId"
     WHERE c."id" = ${clusterId} AND c."teamId" = ${teamId}`;
   const r = rows[0];
   if (!r) return null;
   return {
-    cluster: { id: r.id, kind: r.kind, sandboxClusterId: r.sandboxClusterId, updatedAt: r.updatedAt, kubeconfigCiphertext: r.kubeconfigCiphertext, permissions: r.permissions },
+    cluster: { id: r.id, kind: r.kind, sandboxClusterId: r.sandboxClusterId, sandboxShard: r.sandboxShard, updatedAt: r.updatedAt, kubeconfigCiphertext: r.kubeconfigCiphertext, permissions: r.permissions },
     team: {
       id: r.team_id,
       isTrial: r.team_isTrial,
@@ -79,6 +85,7 @@ async function clusterWithTeam(teamId: string, clusterId: string): Promise<Pick<
       protectedNamespaces: r.team_protectedNamespaces,
       blastRadiusLimit: r.team_blastRadiusLimit,
       confirmThreshold: r.team_confirmThreshold,
+      faultRunnerImage: r.team_faultRunnerImage,
     },
   };
 }
@@ -109,9 +116,11 @@ export async function resolveRun(input: RunRequest): Promise<ResolvedRun> {
     const kube = await kubeForCluster(clusterRow);
     const random = request.planSeed ? seededRandom(request.planSeed) : undefined;
     const planId = planIdOf(request.planSeed);
-    plan = await action.plan({ kube, protectedNamespaces: protectedNamespaces(team), random, planId }, parsed.data);
+    plan = await action.plan({ kube, protectedNamespaces: protectedNamespaces(team), random, planId, runnerImage: team.faultRunnerImage ?? undefined }, parsed.data);
   } catch (err) {
     if (err instanceof RunRefusedError) throw err;
+    // The cluster's sandbox shard is down: its sentence as it is, which says what to do.
+    if (err instanceof KubeAccessError && err.code === "shard-down") throw new RunRefusedError("cluster-unreachable", err.message);
     const status = statusOf(err);
     if (status === 401 || status === 403) throw new RunRefusedError("missing-permissions", describeKubeError(err));
     // The API server parsed a parameter (a label selector) and refused it: the request is at

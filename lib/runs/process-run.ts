@@ -5,6 +5,7 @@ import { driveRun, StopDriving } from "./execute-run";
 import { runDuration, runsFinished } from "./run-metrics";
 import { LostOwnershipError, RunRecorder } from "./run-recorder";
 import { runSettings } from "./run-settings";
+import { onRunAbortNotice } from "./run-events";
 import { db } from "@/lib/db";
 
 const log = createLogger("runs");
@@ -36,6 +37,7 @@ export async function processRun(runId: string, w: RunWorkerContext): Promise<Ru
       },
     );
   }, s.RUN_HEARTBEAT_MS);
+  const stopNotice = onRunAbortNotice(runId, () => !ctl.signal.aborted && ctl.abort("abort"));
   const onShutdown = () => ctl.abort("shutdown");
   w.shutdown?.addEventListener("abort", onShutdown, { once: true });
   const started = performance.now();
@@ -57,6 +59,7 @@ export async function processRun(runId: string, w: RunWorkerContext): Promise<Ru
     throw err;
   } finally {
     clearInterval(beat);
+    stopNotice();
     w.shutdown?.removeEventListener("abort", onShutdown);
     await rec.flush().catch(() => undefined);
   }

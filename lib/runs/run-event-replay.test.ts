@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { abortRun, runEventStream, startRun, subscribeRunEvents, type RunEvent, type StreamEvent } from "./index";
+import { abortRun, readRunJournal, runEventStream, startRun, subscribeRunEvents, type RunEvent, type StreamEvent } from "./index";
 import { startRunStack, type RunStack } from "./testing/harness";
 
 // A worker stores the log lines and quick steps of a run with its next write (state change or
@@ -50,15 +50,19 @@ describe("replay of a run's events", () => {
       params: { namespace: "shop", labelSelector: "app=cart", count: 1, repeat: 3, intervalSeconds: 3600 },
     });
     // Watch round 1 end live, as the worker publishes it.
-    const live: RunEvent[] = [];
+    const seen = new Map<string, RunEvent>();
     let roundOne!: () => void;
     const ended = new Promise<void>((r) => (roundOne = r));
-    const unsubscribe = await subscribeRunEvents(run.id, (e) => {
-      live.push(e);
+    const take = (e: RunEvent, id: string) => {
+      seen.set(id, e);
       if (e.type === "step" && e.name.startsWith("round 1:") && e.state === "SUCCEEDED") roundOne();
-    });
+    };
+    const unsubscribe = await subscribeRunEvents(run.id, take);
+    // Round 1 may have ended before the subscription was in place: its journal has it then.
+    for (const { id, event } of await readRunJournal(run.id)) take(event, id);
     await ended;
     await unsubscribe();
+    const live = [...seen.values()];
     // The worker holds round 1 for its next write, an hour away: the table has no step yet.
     expect(await db.runStep.count({ where: { runId: run.id } })).toBe(0);
 

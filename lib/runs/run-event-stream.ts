@@ -2,6 +2,7 @@ import { db, type RunState } from "@/lib/db";
 import { createLogger } from "@/lib/log";
 import { journalAfter, readRunJournal, subscribeRunEvents, type JournalEntry, type JournalId, type RunEvent } from "./run-events";
 import { isPermanent } from "./run-states";
+import { keepStreamAlive } from "./stream-keep-alive";
 
 const log = createLogger("run-events");
 
@@ -161,34 +162,24 @@ export function runEventStream(teamId: string, runId: string, opts: RunEventStre
       if (closed) return;
 
       timers.push(
-        setInterval(() => {
-          if (closed) return;
-          controller.enqueue(encoder.encode(": heartbeat\n\n"));
-          db.run
-            .findFirst({ where: { id: runId, teamId }, select: { state: true, error: true, finishedAt: true } })
-            .then((now) => {
-              if (!now) return finish();
-              if (now.state !== lastState) send({ type: "state", state: now.state, error: now.error, at: (now.finishedAt ?? new Date()).toISOString() });
-            })
-            .catch((err: Error) => log.debug({ runId, err: err.message }, "state poll failed"));
-        }, heartbeatMs),
+        ...keepStreamAlive({
+          controller,
+          closed: () => closed,
+          finish,
+          heartbeatMs,
+          accessCheckMs,
+          stillAllowed: opts.stillAllowed,
+          subject: { runId },
+          onHeartbeat: () =>
+            db.run
+              .findFirst({ where: { id: runId, teamId }, select: { state: true, error: true, finishedAt: true } })
+              .then((now) => {
+                if (!now) return finish();
+                if (now.state !== lastState) send({ type: "state", state: now.state, error: now.error, at: (now.finishedAt ?? new Date()).toISOString() });
+              })
+              .catch((err: Error) => log.debug({ runId, err: err.message }, "state poll failed")),
+        }),
       );
-      const allowed = opts.stillAllowed;
-      if (allowed) {
-        timers.push(
-          setInterval(() => {
-            if (closed) return;
-            allowed().then(
-              (ok) => {
-                if (ok) return;
-                log.info({ runId }, "run stream closed: access ended");
-                finish();
-              },
-              (err: Error) => log.debug({ runId, err: err.message }, "access check failed"),
-            );
-          }, accessCheckMs),
-        );
-      }
     },
     cancel() {
       cleanup();

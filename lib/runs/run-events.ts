@@ -30,6 +30,10 @@ export type RunEvent = z.infer<typeof runEventSchema>;
 export const teamRunEventSchema = z.object({ runId: z.string(), state: z.string(), at: z.string() });
 export type TeamRunEvent = z.infer<typeof teamRunEventSchema>;
 
+/** A change of an experiment execution's state, as published to its team. */
+export const teamExecutionEventSchema = z.object({ executionId: z.string(), state: z.string(), at: z.string() });
+export type TeamExecutionEvent = z.infer<typeof teamExecutionEventSchema>;
+
 /** The run (and its team) an event belongs to. */
 export interface RunRef {
   runId: string;
@@ -71,9 +75,22 @@ function withScript(redis: Redis): WithPublish {
   return redis as WithPublish;
 }
 
+/**
+ * One event for a journal: appended to the Redis Stream `journal`, published on `channel` as
+ * "<journal id> <event>", and, when teamMessage is set, published on `teamChannel`. Runs and
+ * experiment executions both publish this way.
+ */
+export interface JournaledEvent {
+  journal: string;
+  channel: string;
+  teamChannel: string;
+  event: string;
+  teamMessage: string;
+}
+
 // Events published in one turn of the event loop (all runs of this process) travel to Redis
 // in one pipeline: a worker with many runs in flight sends one write, not one per event.
-let batch: Array<{ ref: RunRef; event: RunEvent }> = [];
+let batch: JournaledEvent[] = [];
 
 // The connection is taken when the batch begins, as before a close: a batch never opens a new one.
 function sendBatch(redis: Redis): void {
@@ -82,18 +99,28 @@ function sendBatch(redis: Redis): void {
   const pipe = withScript(redis).pipeline() as ReturnType<Redis["pipeline"]> & {
     pystolPublishRunEvent: (...args: Parameters<WithPublish["pystolPublishRunEvent"]>) => unknown;
   };
-  for (const { ref, event } of events) {
-    const teamMessage = event.type === "state" ? JSON.stringify({ runId: ref.runId, state: event.state, at: event.at } satisfies TeamRunEvent) : "";
-    pipe.pystolPublishRunEvent(runJournalKey(ref.runId), runChannel(ref.runId), teamRunsChannel(ref.teamId), JSON.stringify(event), JOURNAL_MAX_EVENTS, JOURNAL_TTL_MS, teamMessage);
-  }
+  for (const e of events) pipe.pystolPublishRunEvent(e.journal, e.channel, e.teamChannel, e.event, JOURNAL_MAX_EVENTS, JOURNAL_TTL_MS, e.teamMessage);
   pipe.exec().catch((err: Error) => log.debug({ events: events.length, err: err.message }, "live events not published"));
+}
+
+/** Publishes journaled events in this turn's pipeline; a Redis failure only loses liveness. */
+export function publishJournaled(events: JournaledEvent[]): void {
+  if (events.length === 0) return;
+  if (batch.length === 0) setImmediate(sendBatch, withScript(producerConnection()));
+  for (const e of events) batch.push(e);
 }
 
 /** Publishes events of a run (stored in PostgreSQL now or with the run's next write); a Redis failure only loses liveness. */
 export function publishRunEvents(ref: RunRef, events: RunEvent[]): void {
-  if (events.length === 0) return;
-  if (batch.length === 0) setImmediate(sendBatch, withScript(producerConnection()));
-  for (const event of events) batch.push({ ref, event });
+  publishJournaled(
+    events.map((event) => ({
+      journal: runJournalKey(ref.runId),
+      channel: runChannel(ref.runId),
+      teamChannel: teamRunsChannel(ref.teamId),
+      event: JSON.stringify(event),
+      teamMessage: event.type === "state" ? JSON.stringify({ runId: ref.runId, state: event.state, at: event.at } satisfies TeamRunEvent) : "",
+    })),
+  );
 }
 
 /** A journal id ("<ms>-<seq>"), comparable. */
@@ -122,12 +149,17 @@ const parseEvent = (text: string): RunEvent | null => {
   }
 };
 
+/** Every entry of a journal after `after` (all when absent), oldest first, as stored text; empty once it expired. */
+export async function readJournal(key: string, after?: JournalId): Promise<{ id: JournalId; text: string }[]> {
+  const rows = await producerConnection().xrange(key, after ? `(${after}` : "-", "+");
+  return rows.map(([id, fields]) => ({ id, text: fields[1] ?? "" }));
+}
+
 /** Every event still in the run's journal, oldest first (empty once it expired). */
 export async function readRunJournal(runId: string): Promise<JournalEntry[]> {
-  const rows = await producerConnection().xrange(runJournalKey(runId), "-", "+");
   const out: JournalEntry[] = [];
-  for (const [id, fields] of rows) {
-    const event = parseEvent(fields[1] ?? "");
+  for (const { id, text } of await readJournal(runJournalKey(runId))) {
+    const event = parseEvent(text);
     if (event) out.push({ id, event });
   }
   return out;
@@ -148,7 +180,7 @@ function ensureSubscriber() {
 
 // One Redis connection per process serves every subscription; a channel is subscribed while
 // anyone listens to it.
-async function subscribeChannel(channel: string, fn: Handler): Promise<() => Promise<void>> {
+export async function subscribeChannel(channel: string, fn: Handler): Promise<() => Promise<void>> {
   const sub = ensureSubscriber();
   let set = handlers.get(channel);
   if (!set) {
@@ -181,21 +213,74 @@ export function subscribeRunEvents(runId: string, onEvent: (event: RunEvent, id:
   });
 }
 
-/** Calls onEvent for each change of state of any run of the team until the returned function is called. */
-export function subscribeTeamRuns(teamId: string, onEvent: (event: TeamRunEvent) => void): Promise<() => Promise<void>> {
+/**
+ * Calls onEvent for each change of state of any run of the team, and onExecution for each of
+ * an experiment's execution, until the returned function is called.
+ */
+export function subscribeTeamRuns(
+  teamId: string,
+  onEvent: (event: TeamRunEvent) => void,
+  onExecution?: (event: TeamExecutionEvent) => void,
+): Promise<() => Promise<void>> {
   return subscribeChannel(teamRunsChannel(teamId), (text) => {
+    let json: unknown;
     try {
-      onEvent(teamRunEventSchema.parse(JSON.parse(text)));
+      json = JSON.parse(text);
     } catch {
-      // not ours
+      return;
     }
+    const run = teamRunEventSchema.safeParse(json);
+    if (run.success) return onEvent(run.data);
+    const execution = teamExecutionEventSchema.safeParse(json);
+    if (execution.success) onExecution?.(execution.data);
   });
 }
+
+// Notices: a process-wide channel per kind whose messages are ids ("this run was asked to
+// stop"), one subscription per process serving every id it holds. What a notice says is in
+// PostgreSQL already and read at the next heartbeat; a notice only makes it take effect now.
+const noticeListeners = new Map<string, Map<string, () => void>>();
+const noticeSubscriptions = new Map<string, Promise<unknown>>();
+
+/** Publishes a notice about `id` on a notice channel; a Redis failure only costs time. */
+export function publishNotice(channel: string, id: string): void {
+  producerConnection()
+    .publish(channel, id)
+    .catch((err: Error) => log.debug({ channel, id, err: err.message }, "notice not published"));
+}
+
+/** Calls fn at each notice about `id` on the channel, until the returned function is called. */
+export function onNotice(channel: string, id: string, fn: () => void): () => void {
+  let listeners = noticeListeners.get(channel);
+  if (!listeners) noticeListeners.set(channel, (listeners = new Map()));
+  listeners.set(id, fn);
+  if (!noticeSubscriptions.has(channel)) {
+    const sub = subscribeChannel(channel, (text) => noticeListeners.get(channel)?.get(text)?.()).catch((err: Error) => {
+      noticeSubscriptions.delete(channel);
+      log.debug({ channel, err: err.message }, "notices unavailable");
+    });
+    noticeSubscriptions.set(channel, sub);
+  }
+  return () => {
+    if (listeners.get(id) === fn) listeners.delete(id);
+  };
+}
+
+/** The process-wide channel on which an abort of a run is told to the worker holding it. */
+export const runAbortsChannel = () => `${env().PYSTOL_QUEUE_PREFIX}:run-aborts`;
+
+/** Tells every worker that a run was asked to stop, so the one holding it stops now rather than at its next heartbeat. */
+export const noticeRunAbort = (runId: string) => publishNotice(runAbortsChannel(), runId);
+
+/** Calls onAbort when an abort of the run is noticed, until the returned function is called. */
+export const onRunAbortNotice = (runId: string, onAbort: () => void) => onNotice(runAbortsChannel(), runId, onAbort);
 
 /** Closes the subscriber connection (tests and shutdown). */
 export async function closeRunEvents(): Promise<void> {
   const s = subscriber;
   subscriber = undefined;
   handlers.clear();
+  noticeListeners.clear();
+  noticeSubscriptions.clear();
   await s?.quit().catch(() => s.disconnect());
 }

@@ -22,7 +22,11 @@ let queue: Queue | undefined;
 
 /** The process's handle on the runs queue (shared producer connection, env prefix). */
 export function runQueue(): Queue {
-  queue ??= new Queue(RUNS_QUEUE, { connection: producerConnection(), prefix: env().PYSTOL_QUEUE_PREFIX });
+  if (!queue) {
+    queue = new Queue(RUNS_QUEUE, { connection: producerConnection(), prefix: env().PYSTOL_QUEUE_PREFIX });
+    // The connection logs its own failures; without a listener each one would print a stack.
+    queue.on("error", () => undefined);
+  }
   return queue;
 }
 

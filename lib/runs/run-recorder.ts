@@ -123,16 +123,31 @@ export class RunRecorder {
     const progress = extra.progress ?? this.progressValue ?? null;
     const result = extra.result === undefined ? null : JSON.stringify(extra.result);
     const { logs, steps } = this.takeBuffers();
-    const count = await db.$executeRaw`
-      WITH l AS (${insertLogs(logs)}), s AS (${insertSteps(steps)})
-      UPDATE "Run" SET
-        "state" = ${state}::"RunState",
-        "heartbeatAt" = ${at}::timestamp(3),
-        "progress" = COALESCE(${progress}::integer, "progress"),
-        "error" = CASE WHEN ${error !== undefined}::boolean THEN ${error ?? null}::text ELSE "error" END,
-        "finishedAt" = CASE WHEN ${permanent}::boolean THEN ${at}::timestamp(3) ELSE "finishedAt" END,
-        "result" = COALESCE(${result}::jsonb, "result")
-      WHERE "id" = ${runId} AND "workerId" = ${workerId} AND "attempt" = ${attempt}`;
+    // The audit event of the change is written by the same statement, only when the update
+    // applied: its count is the number of events written (1, or 0 when the hold was lost).
+    // A heartbeat-style RUNNING write (the result of execute) changes no state: no event.
+    const audit = JSON.stringify({ state, attempt, workerId, ...(error ? { error } : {}) });
+    const applied = await db.$queryRaw<{ ok: number }[]>`
+      WITH l AS (${insertLogs(logs)}), s AS (${insertSteps(steps)}),
+      prev AS (SELECT "state" FROM "Run" WHERE "id" = ${runId}),
+      u AS (
+        UPDATE "Run" SET
+          "state" = ${state}::"RunState",
+          "heartbeatAt" = ${at}::timestamp(3),
+          "progress" = COALESCE(${progress}::integer, "progress"),
+          "error" = CASE WHEN ${error !== undefined}::boolean THEN ${error ?? null}::text ELSE "error" END,
+          "finishedAt" = CASE WHEN ${permanent}::boolean THEN ${at}::timestamp(3) ELSE "finishedAt" END,
+          "result" = COALESCE(${result}::jsonb, "result")
+        WHERE "id" = ${runId} AND "workerId" = ${workerId} AND "attempt" = ${attempt}
+        RETURNING "teamId"
+      ),
+      a AS (
+        INSERT INTO "AuditEvent" ("teamId", "action", "targetType", "targetId", "data", "at")
+        SELECT u."teamId", 'run.state_changed', 'run', ${runId}, ${audit}::jsonb || jsonb_build_object('from', prev."state"), ${at}::timestamp(3)
+        FROM u, prev WHERE prev."state" <> ${state}::"RunState"
+      )
+      SELECT 1 AS ok FROM u`;
+    const count = applied.length;
     if (count === 0) throw new LostOwnershipError(runId);
     const event: RunEvent = { type: "state", state, error: error ?? null, at: at.toISOString() };
     publishRunEvents(this.holder, [event]);

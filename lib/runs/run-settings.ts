@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { settingsFromEnv } from "@/lib/env/settings";
 
 // Timing of the run machinery. Tests shorten them; production keeps the defaults.
 const schema = z.object({
@@ -14,15 +15,5 @@ const schema = z.object({
 
 export type RunSettings = z.infer<typeof schema>;
 
-let cached: RunSettings | undefined;
-
 /** The run machinery's settings, validated once; throws naming the offending variable. */
-export function runSettings(): RunSettings {
-  if (cached) return cached;
-  const parsed = schema.safeParse(process.env);
-  if (!parsed.success) {
-    throw new Error(`Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
-  }
-  cached = parsed.data;
-  return cached;
-}
+export const runSettings: () => RunSettings = settingsFromEnv(schema);

@@ -40,7 +40,8 @@ export function startRunWorker(opts: { workerId: string; concurrency?: number })
         active--;
       }
     },
-    { connection, prefix: env().PYSTOL_QUEUE_PREFIX, concurrency },
+    // A message held by a worker that died is recognised by the sweep once this lock lapses.
+    { connection, prefix: env().PYSTOL_QUEUE_PREFIX, concurrency, lockDuration: 15_000 },
   );
   worker.on("error", (err) => log.error({ err: err.message }, "runs worker error"));
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunRefusedError, targetKey } from "@/lib/actions";
 import { db } from "@/lib/db";
-import { abortRun, haltTeam, planRun, startRun, subscribeRunEvents, type RunEvent } from "./index";
+import { abortRun, haltTeamRuns, planRun, startRun, subscribeRunEvents, type RunEvent } from "./index";
 import { cordonedNodes, createTestCluster, eventually, startRunStack, waitForRun, type RunStack, type TestCluster } from "./testing/harness";
 
 // Every action end to end: startRun as the web app calls it, the runs queue in Redis, a run
@@ -216,7 +216,7 @@ describe("abort and halt-all", () => {
     const a = await start("deployment-scale", { namespace: "shop", name: "catalog", replicas: 0, durationSeconds: 600 });
     const b = await start("node-cordon", { nodeName: "data-b-1", durationSeconds: 600 });
     await eventually("both executed", async () => (await db.run.count({ where: { id: { in: [a.run.id, b.run.id] }, NOT: { result: { equals: null as never } } } })) === 2 || undefined);
-    await haltTeam(c.teamId);
+    await haltTeamRuns(c.teamId);
     expect((await waitForRun(a.run.id)).state).toBe("ROLLED_BACK");
     expect((await waitForRun(b.run.id)).state).toBe("ROLLED_BACK");
     expect(await cordonedNodes(c)).toEqual([]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { abortOf, haltTeam, startRun, teamRunStream, type TeamStreamEvent } from "./index";
+import { abortOf, haltTeamRuns, startRun, teamRunStream, type TeamStreamEvent } from "./index";
 import { eventually, startRunStack, waitForRun, type RunStack } from "./testing/harness";
 
 // The team's stream of run state changes, which the lists and the overview follow.
@@ -47,7 +47,7 @@ describe("teamRunStream", () => {
     const s = collect(teamRunStream(c.teamId, { since: drawnAt }));
     await eventually("a change since the view was drawn", async () => s.events.some((e) => e.type === "changed"));
 
-    await haltTeam(c.teamId, { name: "Ada Lovelace", userId: null, tokenId: null });
+    await haltTeamRuns(c.teamId, { name: "Ada Lovelace", userId: null, tokenId: null });
     for (const id of ids) expect((await waitForRun(id)).state).toBe("ROLLED_BACK");
     await eventually("both rolled back on the stream", async () =>
       ids.every((id) => s.events.some((e) => e.type === "run" && e.runId === id && e.state === "ROLLED_BACK")),

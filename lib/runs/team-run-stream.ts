@@ -1,11 +1,12 @@
 import { db } from "@/lib/db";
 import { createLogger } from "@/lib/log";
-import { subscribeTeamRuns, type TeamRunEvent } from "./run-events";
+import { subscribeTeamRuns, type TeamExecutionEvent, type TeamRunEvent } from "./run-events";
+import { keepStreamAlive } from "./stream-keep-alive";
 
 const log = createLogger("run-events");
 
 /** What the team stream sends: a run changed state, or "something changed" (found by reading PostgreSQL). */
-export type TeamStreamEvent = ({ type: "run" } & TeamRunEvent) | { type: "changed"; at: string };
+export type TeamStreamEvent = ({ type: "run" } & TeamRunEvent) | ({ type: "execution" } & TeamExecutionEvent) | { type: "changed"; at: string };
 
 export interface TeamRunStreamOptions {
   /** The time the caller's view was drawn: a change after it (and before the subscription) is told at once. */
@@ -21,13 +22,18 @@ export interface TeamRunStreamOptions {
 const encoder = new TextEncoder();
 const frame = (e: TeamStreamEvent) => encoder.encode(`data: ${JSON.stringify(e)}\n\n`);
 
-// A run of the team (not a dry run) queued, started or finished after a time.
+// A run of the team (not a dry run) or an experiment execution queued, started or finished after a time.
 async function changedSince(teamId: string, since: Date): Promise<boolean> {
   const row = await db.run.findFirst({
     where: { teamId, dryRun: false, OR: [{ queuedAt: { gt: since } }, { startedAt: { gt: since } }, { finishedAt: { gt: since } }, { abortRequestedAt: { gt: since } }] },
     select: { id: true },
   });
-  return row !== null;
+  if (row) return true;
+  const execution = await db.experimentExecution.findFirst({
+    where: { teamId, OR: [{ queuedAt: { gt: since } }, { startedAt: { gt: since } }, { finishedAt: { gt: since } }, { abortRequestedAt: { gt: since } }] },
+    select: { id: true },
+  });
+  return execution !== null;
 }
 
 /**
@@ -64,7 +70,11 @@ export function teamRunStream(teamId: string, opts: TeamRunStreamOptions = {}): 
       if (opts.signal?.aborted) return finish();
       opts.signal?.addEventListener("abort", cleanup, { once: true });
       try {
-        unsubscribe = await subscribeTeamRuns(teamId, (e) => send({ type: "run", ...e }));
+        unsubscribe = await subscribeTeamRuns(
+          teamId,
+          (e) => send({ type: "run", ...e }),
+          (e) => send({ type: "execution", ...e }),
+        );
       } catch (err) {
         log.warn({ teamId, err: err instanceof Error ? err.message : String(err) }, "live run changes unavailable");
       }
@@ -81,24 +91,17 @@ export function teamRunStream(teamId: string, opts: TeamRunStreamOptions = {}): 
       if (opts.since) await check().catch((err: Error) => log.debug({ teamId, err: err.message }, "change check failed"));
 
       timers.push(
-        setInterval(() => {
-          if (closed) return;
-          controller.enqueue(encoder.encode(": heartbeat\n\n"));
-          check().catch((err: Error) => log.debug({ teamId, err: err.message }, "change check failed"));
-        }, heartbeatMs),
+        ...keepStreamAlive({
+          controller,
+          closed: () => closed,
+          finish,
+          heartbeatMs,
+          accessCheckMs,
+          stillAllowed: opts.stillAllowed,
+          subject: { teamId },
+          onHeartbeat: () => void check().catch((err: Error) => log.debug({ teamId, err: err.message }, "change check failed")),
+        }),
       );
-      const allowed = opts.stillAllowed;
-      if (allowed) {
-        timers.push(
-          setInterval(() => {
-            if (closed) return;
-            allowed().then(
-              (ok) => void (ok || finish()),
-              (err: Error) => log.debug({ teamId, err: err.message }, "access check failed"),
-            );
-          }, accessCheckMs),
-        );
-      }
     },
     cancel() {
       cleanup();

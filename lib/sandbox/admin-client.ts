@@ -1,3 +1,4 @@
+import type { HeldFaultSummary } from "./faults/simulator";
 import type { NetworkRule } from "./network";
 
 export interface CreatedCluster {
@@ -15,6 +16,11 @@ export interface AdminClusterSummary {
   objects: number;
   counts: Record<string, number>;
   server: string;
+}
+
+export interface SandboxLoad {
+  clusters: number;
+  objects: number;
 }
 
 export interface CreateClusterRequest {
@@ -40,9 +46,10 @@ export class SandboxAdminClient {
     private readonly token: string,
   ) {}
 
-  private async call(method: string, path: string, body?: unknown): Promise<Response> {
+  private async call(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<Response> {
     const res = await fetch(`${this.baseUrl.replace(/\/$/, "")}${path}`, {
       method,
+      signal: timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined,
       headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
@@ -56,6 +63,11 @@ export class SandboxAdminClient {
   /** Create a virtual cluster; the answer holds its token and kubeconfig, shown once. */
   async createCluster(req: CreateClusterRequest = {}): Promise<CreatedCluster> {
     return (await (await this.call("POST", "/clusters", req)).json()) as CreatedCluster;
+  }
+
+  /** How many clusters and objects this sandbox process holds (placement of new clusters). */
+  async load(timeoutMs = 2000): Promise<SandboxLoad> {
+    return (await (await this.call("GET", "/load", undefined, timeoutMs)).json()) as SandboxLoad;
   }
 
   async listClusters(): Promise<AdminClusterSummary[]> {
@@ -82,5 +94,10 @@ export class SandboxAdminClient {
   /** Add (or with replace, set) latency and partition rules of the cluster's simulated network. */
   async setNetwork(id: string, rules: NetworkRule[], replace = false): Promise<NetworkRule[]> {
     return ((await (await this.call("POST", `/clusters/${encodeURIComponent(id)}/network`, { rules, replace })).json()) as { rules: NetworkRule[] }).rules;
+  }
+
+  /** The faults the cluster's simulated fault runners hold now (lib/sandbox/faults). */
+  async listFaults(id: string): Promise<HeldFaultSummary[]> {
+    return ((await (await this.call("GET", `/clusters/${encodeURIComponent(id)}/faults`)).json()) as { faults: HeldFaultSummary[] }).faults;
   }
 }

@@ -21,6 +21,11 @@ describe("admin interface", () => {
       expect(c.kubeconfig).toContain(c.token);
       expect((await admin.listClusters()).map((x) => x.name)).toEqual(["trial"]);
       expect((await admin.getCluster(c.id)).counts.pods).toBeGreaterThan(20);
+      // The load Pystol places new clusters by: clusters and objects held, behind the token.
+      const load = await admin.load();
+      expect(load.clusters).toBe(1);
+      expect(load.objects).toBeGreaterThan(20);
+      await expect(new SandboxAdminClient(s.adminUrl, c.token).load()).rejects.toThrow(/401/);
       expect(await admin.getKubeconfig(c.id)).toContain(c.server);
       expect(await admin.getCredentials(c.id)).toEqual({ server: c.server, caPem: s.caPem, token: c.token });
       await expect(new SandboxAdminClient(s.adminUrl, c.token).listClusters()).rejects.toThrow(/401/);

@@ -86,6 +86,11 @@ export async function handleAdmin(d: AdminDeps, req: IncomingMessage, res: Serve
     res.writeHead(200, { "Content-Type": d.metrics.registry.contentType }).end(text);
     return;
   }
+  // GET /load — how much this process holds, for placing new clusters on the least loaded shard.
+  if (p === "/load" && method === "GET") {
+    const clusters = d.manager.list();
+    return send(res, 200, { clusters: clusters.length, objects: clusters.reduce((a, c) => a + c.store.total(), 0) });
+  }
   const server = (id: string) => `${d.apiBase()}/c/${id}`;
   // POST /clusters — create a virtual cluster
   if (p === "/clusters" && method === "POST") {
@@ -102,7 +107,7 @@ export async function handleAdmin(d: AdminDeps, req: IncomingMessage, res: Serve
   }
   // GET /clusters — list
   if (p === "/clusters" && method === "GET") return send(res, 200, { items: d.manager.list().map((c) => ({ ...d.manager.summary(c), server: server(c.id) })) });
-  const m = /^\/clusters\/([a-z0-9]+)(?:\/(kubeconfig|credentials|network))?$/.exec(p);
+  const m = /^\/clusters\/([a-z0-9]+)(?:\/(kubeconfig|credentials|network|faults))?$/.exec(p);
   if (!m) return err(res, 404, "not found");
   const c = d.manager.get(m[1]!);
   if (!c) return err(res, 404, "cluster not found");
@@ -132,5 +137,7 @@ export async function handleAdmin(d: AdminDeps, req: IncomingMessage, res: Serve
     return send(res, 200, { rules: c.network.rules });
   }
   if (m[2] === "network" && method === "GET") return send(res, 200, { rules: c.network.rules });
+  // GET /clusters/:id/faults — the faults simulated runners hold now (lib/sandbox/faults)
+  if (m[2] === "faults" && method === "GET") return send(res, 200, { faults: c.simulator.summaries() });
   return err(res, 405, "method not allowed");
 }

@@ -40,6 +40,31 @@ export class Allocator {
     this.nextSvc = other.nextSvc;
   }
 
+  /**
+   * Takes back the addresses a restored cluster's objects hold (a snapshot keeps objects, not this
+   * allocator), so that pods, nodes and services made after a restart get addresses of their own.
+   */
+  reclaim(nodes: { name: string; podCIDR?: string }[], pods: { nodeName?: string; podIP?: string }[], serviceIps: string[]) {
+    for (const n of nodes) {
+      const m = /^10\.(\d+)\.(\d+)\.0\/24$/.exec(n.podCIDR ?? "");
+      if (!m) continue;
+      const i = (Number(m[1]) - 64) * 256 + Number(m[2]);
+      this.nodeIdx.set(n.name, i);
+      this.nextNode = Math.max(this.nextNode, i + 1);
+    }
+    for (const p of pods) {
+      const i = p.nodeName === undefined ? undefined : this.nodeIdx.get(p.nodeName);
+      const m = /^10\.(\d+)\.(\d+)\.(\d+)$/.exec(p.podIP ?? "");
+      if (i === undefined || !m || (Number(m[1]) - 64) * 256 + Number(m[2]) !== i) continue;
+      const next = Number(m[3]) + 1;
+      this.nextPod.set(p.nodeName!, Math.max(this.nextPod.get(p.nodeName!) ?? 2, next > 254 ? 2 : next));
+    }
+    for (const ip of serviceIps) {
+      const m = /^10\.96\.(\d+)\.(\d+)$/.exec(ip);
+      if (m) this.nextSvc = Math.max(this.nextSvc, Number(m[1]) * 256 + Number(m[2]) + 1);
+    }
+  }
+
   serviceIp(): string {
     const n = this.nextSvc++;
     return `10.96.${(n >> 8) & 255}.${n & 255}`;

@@ -4,10 +4,12 @@ import { WatchHub } from "./api/watch";
 import type { ClusterContext, ClusterOptions } from "./context";
 import { DEFAULT_OPTIONS } from "./context";
 import { Controllers } from "./controllers";
+import { FaultSimulator } from "./faults/simulator";
+import type { FaultEffects } from "./faults/effects";
 import { Network } from "./network";
 import { nowIso, randomSuffix } from "./names";
 import { TokenBucket } from "./limits";
-import { EVENT, RESOURCES } from "./resources";
+import { CONFIGMAP, EVENT, RESOURCES } from "./resources";
 import { Store } from "./store";
 import type { KObject } from "./types";
 
@@ -23,12 +25,16 @@ export class VirtualCluster implements ClusterContext {
   readonly network = new Network();
   readonly alloc = new Allocator();
   readonly controllers: Controllers;
+  /** The fault runners of ephemeral containers, simulated (lib/sandbox/faults). */
+  readonly simulator: FaultSimulator;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly eventKeys: string[] = [];
   private kickTimer: NodeJS.Timeout | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private closed = false;
   requests = 0;
+  /** The CA of the API server's certificate, published in each namespace's kube-root-ca.crt. */
+  caPem?: string;
   /** The cluster's request-rate limit (requestsPerSecond, requestBurst), read at every request. */
   readonly bucket: TokenBucket;
 
@@ -48,6 +54,7 @@ export class VirtualCluster implements ClusterContext {
     this.store = new Store({ historySize });
     this.watches = new WatchHub(this.store);
     this.controllers = new Controllers(this);
+    this.simulator = new FaultSimulator(this, () => this.token);
     this.tickTimer = setInterval(() => this.guard(() => this.controllers.periodic()), 5000);
     this.tickTimer.unref();
   }
@@ -138,6 +145,8 @@ export class VirtualCluster implements ClusterContext {
       if (t.virtual) continue;
       for (const e of template.store.sorted(t)) {
         const o = JSON.parse(renew(e.json().toString())) as KObject;
+        // The template was made without this process's CA.
+        if (t === CONFIGMAP && o.metadata.name === "kube-root-ca.crt") o.data = { "ca.crt": this.caPem ?? "" };
         const keep = o.metadata.resourceVersion;
         const stored = this.store.put(t, o, { silent: true });
         if (keep) stored.metadata.resourceVersion = keep;
@@ -148,6 +157,10 @@ export class VirtualCluster implements ClusterContext {
     this.alloc.copyFrom(template.alloc);
     for (const [key, lines] of template.logs) this.logs.set(renew(key), [...lines]);
     this.eventKeys.push(...template.eventKeys);
+  }
+
+  get faults(): FaultEffects {
+    return this.simulator.effects;
   }
 
   podIp(node: string) {

@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_JSON_DEPTH, TEAM_CLUSTER_LIMITS, type ClusterLimits } from "./limits";
+import type { FaultEffects } from "./faults/effects";
 import type { Network } from "./network";
 import type { Store } from "./store";
 import type { KObject } from "./types";
@@ -49,6 +50,10 @@ export interface ClusterContext {
   /** Log lines of a pod's container. */
   readonly logs: Map<string, string[]>;
   readonly network: Network;
+  /** The faults simulated runners hold now (lib/sandbox/faults), which the models consult. */
+  readonly faults: FaultEffects;
+  /** The CA that signs the API server's certificate (each namespace's kube-root-ca.crt). */
+  readonly caPem?: string;
   podIp(nodeName: string): string;
   serviceIp(): string;
   nodeIp(nodeName: string): string;

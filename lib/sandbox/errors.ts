@@ -7,6 +7,8 @@ export class ApiError extends Error {
   retryAfterSeconds?: number;
   /** Set when a cluster's limit refused the request, for the refusal metric. */
   limit?: LimitName;
+  /** The Status's own metadata (a 410 for an expired continue token carries a fresh token). */
+  statusMetadata?: Record<string, unknown>;
 
   constructor(
     readonly code: number,
@@ -21,10 +23,11 @@ export class ApiError extends Error {
     return {
       kind: "Status",
       apiVersion: "v1",
-      metadata: {},
+      metadata: this.statusMetadata ?? {},
       status: "Failure",
       message: this.message,
-      reason: this.reason,
+      // Upstream's 500s for an unparsable resourceVersion carry no reason.
+      ...(this.reason ? { reason: this.reason } : {}),
       ...(this.details ? { details: this.details } : {}),
       code: this.code,
     };
@@ -61,23 +64,30 @@ export interface FieldCause {
   reason?: string;
 }
 
-export const invalid = (kind: string, group: string, name: string, causes: FieldCause[]) =>
-  new ApiError(
-    422,
-    "Invalid",
-    `${kind}${group ? "." + group : ""} "${name}" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(", ")}`,
-    {
-      name,
-      ...(group ? { group } : {}),
-      kind,
-      causes: causes.map((c) => ({ reason: c.reason ?? "FieldValueInvalid", message: c.message, field: c.field })),
-    },
-  );
+/** 422 Invalid as apierrors.NewInvalid words it: one cause inline, several in brackets. */
+export const invalid = (kind: string, group: string, name: string, causes: FieldCause[]) => {
+  const each = causes.map((c) => `${c.field}: ${c.message}`);
+  return new ApiError(422, "Invalid", `${kind}${group ? "." + group : ""} "${name}" is invalid: ${each.length === 1 ? each[0] : `[${each.join(", ")}]`}`, {
+    ...(name ? { name } : {}),
+    ...(group ? { group } : {}),
+    ...(kind ? { kind } : {}),
+    causes: causes.map((c) => ({ reason: c.reason ?? "FieldValueInvalid", message: c.message, field: c.field })),
+  });
+};
+
+/** The Status a DELETE answers when the object is gone at once (kinds that do not return it). */
+export const deletedStatus = (resource: string, group: string, name: string, uid: string | undefined) => ({
+  kind: "Status",
+  apiVersion: "v1",
+  metadata: {},
+  status: "Success",
+  details: { name, ...(group ? { group } : {}), kind: resource, ...(uid ? { uid } : {}) },
+});
 
 export const badRequest = (message: string) => new ApiError(400, "BadRequest", message);
 export const unauthorized = () => new ApiError(401, "Unauthorized", "Unauthorized");
 export const forbidden = (message: string) => new ApiError(403, "Forbidden", message);
-export const methodNotAllowed = (message: string) => new ApiError(405, "MethodNotAllowed", message);
+export const methodNotAllowed = (message: string) => new ApiError(405, "MethodNotAllowed", message, {});
 export const gone = (message: string) => new ApiError(410, "Expired", message);
 /** Marks an error as a limit's refusal (counted in sandbox_refusals_total). */
 export const refusedBy = (e: ApiError, limit: LimitName, retryAfterSeconds?: number) => {
@@ -120,6 +130,12 @@ export const exceededQuota = (limit: LimitName, resource: string, group: string,
 
 /** Nesting deeper than the cluster allows (lib/sandbox/limits.ts): 400, as the JSON decoder's error. */
 export const tooDeep = (message: string) => refusedBy(badRequest(message), "json-depth");
+/**
+ * A PATCH of a type no patch handler takes: upstream's bare 415. Server-side apply, which the
+ * sandbox does not serve, is named in the answer.
+ */
 export const unsupportedMedia = (type: string) =>
-  new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json; got ${type}`);
+  type.startsWith("application/apply-patch")
+    ? new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json; got ${type}`)
+    : new ApiError(415, "UnsupportedMediaType", "415: Unsupported Media Type", {});
 export const internal = (message: string) => new ApiError(500, "InternalError", message);

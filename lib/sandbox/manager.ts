@@ -1,10 +1,14 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { ADMIN_USER, ANONYMOUS, tokenCluster, verifyToken } from "./authn";
 import { VirtualCluster } from "./cluster";
+import type { UserInfo } from "./rbac";
 import type { ClusterOptions } from "./context";
 import { LIMIT_KEYS, type ClusterLimits } from "./limits";
 import { seedBase } from "./seed/base";
 import { seedLarge, type LargeShape } from "./seed/generate";
 import { DemoTemplates } from "./seed/template";
+import { namespaceDefaults } from "./objects";
+import { NAMESPACE } from "./resources";
 
 export type Seed = "demo" | "empty" | LargeShape;
 
@@ -26,6 +30,11 @@ export interface ClusterSummary {
   counts: Record<string, number>;
 }
 
+export interface ClusterObserver {
+  created(c: VirtualCluster): void;
+  deleted(c: VirtualCluster): void;
+}
+
 const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 function newId(): string {
@@ -37,6 +46,9 @@ function newId(): string {
 
 const newToken = () => `sbx_${randomBytes(32).toString("base64url")}`;
 
+/** From this many pods a generated cluster records no Events. */
+const QUIET_CLUSTER_PODS = 10_000;
+
 const digest = (token: string) => createHash("sha256").update(token).digest("hex");
 
 /** All virtual clusters of the process, by id, each reachable only with its own token. */
@@ -45,8 +57,13 @@ export class ClusterManager {
   private readonly demoTemplates = new DemoTemplates();
   /** Cluster ids by a digest of their token, for requests that carry no /c/<id> prefix. */
   private readonly byDigest = new Map<string, string>();
+  /** Told of every cluster created or deleted here (the journal, lib/sandbox/durable.ts). */
+  observer: ClusterObserver | null = null;
 
-  constructor(private readonly defaults: Partial<ClusterOptions> = {}) {}
+  constructor(
+    private readonly defaults: Partial<ClusterOptions> = {},
+    private readonly caPem?: string,
+  ) {}
 
   create(input: CreateClusterInput = {}): VirtualCluster {
     const id = newId();
@@ -60,26 +77,31 @@ export class ClusterManager {
     if (input.access?.deny) opts.deniedResources = input.access.deny;
     if (input.access?.metricsServer !== undefined) opts.metricsServer = input.access.metricsServer;
     if (large) {
-      opts.events = false;
+      // Events only cost memory and fan-out where pods are counted in thousands.
+      if (seed.pods >= QUIET_CLUSTER_PODS) opts.events = false;
       opts.maxObjects = Math.max(opts.maxObjects ?? 0, seed.pods * 2 + seed.nodes * 2 + 50_000);
     }
     const c = new VirtualCluster(id, input.name ?? (typeof seed === "string" ? seed : "generated"), newToken(), new Date().toISOString(), opts, large ? 65_536 : 2048);
+    c.caPem = this.caPem;
     if (seed === "demo") {
       c.copyFrom(this.demoTemplates.get(c.opts));
     } else {
       seedBase(c);
       if (large) seedLarge(c, seed);
     }
+    for (const n of [...c.store.each(NAMESPACE)]) namespaceDefaults(c, n.metadata.name!);
     // A generated cluster is as large as it was asked to be: room for it, and as much again.
     if (large) c.opts.maxBytes = Math.max(c.opts.maxBytes, c.store.bytes * 2);
     c.store.compact();
     this.clusters.set(id, c);
     this.byDigest.set(digest(c.token), id);
+    this.observer?.created(c);
     return c;
   }
 
   /** Register a cluster restored from a snapshot. */
   adopt(c: VirtualCluster) {
+    c.caPem ??= this.caPem;
     this.clusters.set(c.id, c);
     this.byDigest.set(digest(c.token), c.id);
   }
@@ -111,12 +133,34 @@ export class ClusterManager {
     return id ? this.authenticate(id, token) : undefined;
   }
 
+  /**
+   * The cluster and user of a request: by the /c/<id> prefix when there is one (no token there is
+   * system:anonymous), else by the token alone. Undefined: 401.
+   */
+  identify(id: string | undefined, token: string | undefined): { cluster: VirtualCluster; user: UserInfo } | undefined {
+    if (id !== undefined) {
+      const c = this.clusters.get(id);
+      if (!c) return undefined;
+      if (!token) return { cluster: c, user: ANONYMOUS };
+      if (this.authenticate(id, token)) return { cluster: c, user: ADMIN_USER };
+      const sa = verifyToken(c.store, c.token, token);
+      return sa ? { cluster: c, user: sa.user } : undefined;
+    }
+    const admin = this.authenticateToken(token);
+    if (admin) return { cluster: admin, user: ADMIN_USER };
+    const kid = token ? tokenCluster(token) : undefined;
+    const c = kid ? this.clusters.get(kid) : undefined;
+    const sa = c && token ? verifyToken(c.store, c.token, token) : undefined;
+    return c && sa ? { cluster: c, user: sa.user } : undefined;
+  }
+
   delete(id: string): boolean {
     const c = this.clusters.get(id);
     if (!c) return false;
     this.byDigest.delete(digest(c.token));
     c.close();
     this.clusters.delete(id);
+    this.observer?.deleted(c);
     return true;
   }
 

@@ -26,9 +26,12 @@ function matches(sel: string, node: KObject | undefined): boolean {
 /** Round-trip times between nodes: by zone, plus injected latency and partitions. */
 export class Network {
   rules: NetworkRule[] = [];
+  /** Told after every change of the rules (the journal, lib/sandbox/durable.ts). */
+  onChange: (() => void) | null = null;
 
   set(rules: NetworkRule[], replace: boolean) {
     this.rules = replace ? [...rules] : [...this.rules, ...rules];
+    this.onChange?.();
   }
 
   /** Round trip in ms between two nodes, or null when unreachable. `seq` varies the jitter. */

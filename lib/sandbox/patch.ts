@@ -33,7 +33,8 @@ function applyJsonPatch(doc: Record<string, unknown>, ops: unknown[], kind: stri
     });
   } catch (e) {
     if (e instanceof PatchRefusal) throw refusedBy(invalid(kind, "", name, [{ field: "patch", message: e.message }]), "patch-size");
-    throw invalid(kind, "", name, [{ field: "patch", message: e instanceof Error ? e.message.split("\n")[0]! : "invalid json patch" }]);
+    // Upstream answers a JSON patch that cannot be applied (a missing path, a failed test) with no detail.
+    throw new ApiError(422, "Invalid", "the server rejected our request due to an error in our request", {});
   }
   if (valueDepth(out) > maxDepth) throw refusedBy(invalid(kind, "", name, [{ field: "patch", message: `the patched object nests more than ${maxDepth} levels deep` }]), "json-depth");
   return out;

@@ -11,7 +11,7 @@ export interface ResourceType {
   verbs: string[];
   subresources: Subresource[];
   /** Served but not stored: computed on request (metrics, reviews). */
-  virtual?: "metrics" | "review";
+  virtual?: "metrics" | "review" | "view";
   /** Whether status is a separate subresource and metadata.generation tracks spec changes. */
   hasStatus: boolean;
 }
@@ -61,6 +61,7 @@ export const RESOURCES: readonly ResourceType[] = [
     subresources: [
       status,
       { name: "binding", kind: "Binding", verbs: ["create"] },
+      { name: "ephemeralcontainers", kind: "Pod", verbs: ["get", "patch", "update"] },
       { name: "eviction", kind: "Eviction", group: "policy", version: "v1", verbs: ["create"] },
       { name: "log", kind: "Pod", verbs: ["get"] },
       { name: "exec", kind: "PodExecOptions", verbs: ["create", "get"] },
@@ -74,7 +75,10 @@ export const RESOURCES: readonly ResourceType[] = [
   r("", "v1", "events", "Event", true, { shortNames: ["ev"] }),
   r("", "v1", "configmaps", "ConfigMap", true, { shortNames: ["cm"] }),
   r("", "v1", "secrets", "Secret", true),
-  r("", "v1", "serviceaccounts", "ServiceAccount", true, { shortNames: ["sa"] }),
+  r("", "v1", "serviceaccounts", "ServiceAccount", true, { shortNames: ["sa"], subresources: [{ name: "token", kind: "TokenRequest", group: "authentication.k8s.io", version: "v1", verbs: ["create"] }] }),
+  r("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", true, { shortNames: ["pvc"], hasStatus: true, subresources: [status] }),
+  r("", "v1", "resourcequotas", "ResourceQuota", true, { shortNames: ["quota"], hasStatus: true, subresources: [status] }),
+  r("", "v1", "limitranges", "LimitRange", true, { shortNames: ["limits"] }),
   r("apps", "v1", "deployments", "Deployment", true, { shortNames: ["deploy"], categories: ["all"], hasStatus: true, subresources: [status, scale] }),
   r("apps", "v1", "replicasets", "ReplicaSet", true, { shortNames: ["rs"], categories: ["all"], hasStatus: true, subresources: [status, scale] }),
   r("apps", "v1", "daemonsets", "DaemonSet", true, { shortNames: ["ds"], categories: ["all"], hasStatus: true, subresources: [status] }),
@@ -83,6 +87,18 @@ export const RESOURCES: readonly ResourceType[] = [
   r("batch", "v1", "jobs", "Job", true, { categories: ["all"], hasStatus: true, subresources: [status] }),
   r("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, { shortNames: ["pdb"], hasStatus: true, subresources: [status] }),
   r("coordination.k8s.io", "v1", "leases", "Lease", true),
+  r("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true, { shortNames: ["hpa"], categories: ["all"], hasStatus: true, subresources: [status] }),
+  // autoscaling/v1 is a view of the stored v2 objects (lib/sandbox/api/autoscaling-v1.ts), which kubectl autoscale up to 1.32 writes.
+  r("autoscaling", "v1", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true, { shortNames: ["hpa"], categories: ["all"], hasStatus: true, subresources: [status], virtual: "view" }),
+  r("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, { shortNames: ["netpol"] }),
+  r("networking.k8s.io", "v1", "ingresses", "Ingress", true, { shortNames: ["ing"], hasStatus: true, subresources: [status] }),
+  r("storage.k8s.io", "v1", "storageclasses", "StorageClass", false, { shortNames: ["sc"] }),
+  r("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", false, { shortNames: ["pc"] }),
+  r("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false),
+  r("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false),
+  r("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true),
+  r("rbac.authorization.k8s.io", "v1", "roles", "Role", true),
+  r("authentication.k8s.io", "v1", "tokenreviews", "TokenReview", false, { verbs: ["create"], virtual: "review" }),
   r("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", false, { verbs: ["create"], virtual: "review" }),
   r("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", false, { verbs: ["create"], virtual: "review" }),
   r("metrics.k8s.io", "v1beta1", "nodes", "NodeMetrics", false, { verbs: ["get", "list"], virtual: "metrics" }),
@@ -108,11 +124,21 @@ export function resourceForKind(apiVersion: string, kind: string): ResourceType 
 
 export const apiVersionOf = (t: ResourceType) => (t.group ? `${t.group}/${t.version}` : t.version);
 
-/** Groups in discovery order, each with its versions. */
-export function groups(): { name: string; version: string }[] {
-  const seen = new Map<string, string>();
-  for (const t of RESOURCES) if (t.group && !seen.has(t.group)) seen.set(t.group, t.version);
-  return [...seen].map(([name, version]) => ({ name, version }));
+// kube-apiserver's order of its groups in discovery; groups it does not list (metrics.k8s.io, an
+// aggregated API) come after them.
+const GROUP_ORDER = ["apps", "events.k8s.io", "authentication.k8s.io", "authorization.k8s.io", "autoscaling", "batch", "certificates.k8s.io", "networking.k8s.io", "policy", "rbac.authorization.k8s.io", "storage.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "node.k8s.io", "discovery.k8s.io", "flowcontrol.apiserver.k8s.io"];
+const rank = (g: string) => (GROUP_ORDER.includes(g) ? GROUP_ORDER.indexOf(g) : GROUP_ORDER.length);
+
+/** Groups in discovery order, each with its versions, the preferred one first. */
+export function groups(): { name: string; versions: string[] }[] {
+  const seen = new Map<string, string[]>();
+  for (const t of RESOURCES) {
+    if (!t.group) continue;
+    const vs = seen.get(t.group) ?? [];
+    if (!vs.includes(t.version)) vs.push(t.version);
+    seen.set(t.group, vs);
+  }
+  return [...seen].map(([name, versions]) => ({ name, versions })).sort((a, b) => rank(a.name) - rank(b.name));
 }
 
 export const POD = findResource("", "v1", "pods")!;
@@ -128,3 +154,8 @@ export const STATEFULSET = findResource("apps", "v1", "statefulsets")!;
 export const JOB = findResource("batch", "v1", "jobs")!;
 export const PDB = findResource("policy", "v1", "poddisruptionbudgets")!;
 export const LEASE = findResource("coordination.k8s.io", "v1", "leases")!;
+export const CONFIGMAP = findResource("", "v1", "configmaps")!;
+export const SECRET = findResource("", "v1", "secrets")!;
+export const SERVICE_ACCOUNT = findResource("", "v1", "serviceaccounts")!;
+export const HPA = findResource("autoscaling", "v2", "horizontalpodautoscalers")!;
+export const PRIORITY_CLASS = findResource("scheduling.k8s.io", "v1", "priorityclasses")!;

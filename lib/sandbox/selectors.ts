@@ -134,8 +134,10 @@ export function parseFieldSelector(s: string | null | undefined): { match: Field
   if (!s) return { match: () => true };
   const reqs: { path: string; parts: string[]; neq: boolean; value: string }[] = [];
   for (const part of splitTop(s)) {
+    // An empty field name selects nothing out (upstream accepts `==` and lists everything).
+    if (/^\s*(==|=|!=)/.test(part)) continue;
     const m = /^([A-Za-z0-9_.]+)\s*(==|=|!=)\s*(.*)$/.exec(part);
-    if (!m) throw badRequest(`invalid field selector: "${part}"`);
+    if (!m) throw badRequest(`invalid selector: '${s}'; can't understand '${part}'`);
     // Split once here: the matcher runs for every object of a list.
     reqs.push({ path: m[1]!, parts: m[1]!.split("."), neq: m[2] === "!=", value: m[3]!.trim() });
   }
@@ -146,4 +148,32 @@ export function parseFieldSelector(s: string | null | undefined): { match: Field
     ...(nodeName !== undefined ? { nodeName } : {}),
     ...(name !== undefined ? { name } : {}),
   };
+}
+
+/**
+ * The field labels kube-apiserver lets each kind be selected by; other kinds know only
+ * metadata.name and metadata.namespace. Kinds with a list of their own refuse others as
+ * "field label not supported", the rest as "not a known field selector", as upstream words it.
+ */
+const FIELD_LABELS: Record<string, string[]> = {
+  pods: ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"],
+  nodes: ["spec.unschedulable"],
+  events: ["involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"],
+  namespaces: ["status.phase"],
+  secrets: ["type"],
+  "apps/replicasets": ["status.replicas"],
+  "batch/jobs": ["status.successful"],
+};
+
+/** Refuses a field selector on a field the kind cannot be selected by (400, upstream's words). */
+export function checkFieldLabels(key: string, s: string | null | undefined) {
+  if (!s) return;
+  const own = FIELD_LABELS[key];
+  for (const part of splitTop(s)) {
+    const field = /^([A-Za-z0-9_.]+)\s*(==|=|!=)/.exec(part)?.[1];
+    if (!field || field === "metadata.name" || field === "metadata.namespace") continue;
+    if (own?.includes(field)) continue;
+    if (own) throw badRequest(`field label not supported: ${field}`);
+    throw badRequest(`"${field}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
+  }
 }

@@ -12,7 +12,9 @@ import type { ClusterOptions } from "./context";
 import { ApiError, internal, tooManyRequests, unauthorized } from "./errors";
 import { ClusterManager } from "./manager";
 import { SandboxMetrics } from "./metrics";
-import { loadSnapshot, saveSnapshot } from "./snapshot";
+import { answerWhenDurable, mayWrite } from "./commit";
+import { Durability } from "./durable";
+import type { JournalStats } from "./journal";
 import { loadOrCreateTls } from "./tls";
 
 const log = createLogger("sandbox");
@@ -29,8 +31,16 @@ export interface SandboxServerOptions {
   tlsSans?: string[];
   /** Base URL written into kubeconfigs, when clients reach the API by another address. */
   publicUrl?: string;
+  /** Keep the clusters in dataDir: a snapshot now and then (snapshotIntervalMs) and on close. */
   snapshot?: boolean;
+  /**
+   * With snapshot: also journal every change before answering it (default), so that an
+   * acknowledged write survives a crash; false leaves only the snapshots (lib/sandbox/durable.ts).
+   */
+  journal?: boolean;
   snapshotIntervalMs?: number;
+  /** The journal could not be written (disk full, I/O error); default: log and exit(1). */
+  onJournalFailure?: (e: Error) => void;
   clusterDefaults?: Partial<ClusterOptions>;
 }
 
@@ -40,6 +50,8 @@ export interface SandboxServer {
   adminToken: string;
   caPem: string;
   manager: ClusterManager;
+  /** Records, bytes and fdatasyncs of the journal so far (zero without one). */
+  journalStats(): JournalStats;
   close(): Promise<void>;
 }
 
@@ -65,12 +77,27 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
   const dataDir = opts.dataDir === undefined ? null : opts.dataDir;
   const tls = loadOrCreateTls(dataDir, opts.tlsSans ?? []);
   const adminToken = adminTokenFrom(dataDir, opts.adminToken);
-  const manager = new ClusterManager(opts.clusterDefaults);
+  const manager = new ClusterManager(opts.clusterDefaults, tls.caPem);
   const metrics = new SandboxMetrics();
-  const snapshotFile = dataDir && opts.snapshot ? path.join(dataDir, "snapshot.ndjson") : null;
-  if (snapshotFile && existsSync(snapshotFile)) {
-    const n = loadSnapshot(snapshotFile, manager, opts.clusterDefaults);
-    log.info({ clusters: n }, "snapshot loaded");
+  const durability =
+    dataDir && opts.snapshot
+      ? new Durability(manager, {
+          dataDir,
+          journal: opts.journal ?? true,
+          clusterDefaults: opts.clusterDefaults,
+          onFailure:
+            opts.onJournalFailure ??
+            ((e) => {
+              // Changes were made in memory that cannot be made durable: stop, to be restarted
+              // from what is on disk (as etcd panics on a WAL write failure).
+              log.fatal({ err: e }, "journal write failed; stopping");
+              process.exit(1);
+            }),
+        })
+      : null;
+  if (durability) {
+    const r = durability.open();
+    log.info(r, "clusters restored");
   }
 
   const api = https.createServer({ cert: tls.certPem, key: tls.keyPem, keepAliveTimeout: 65_000 }, (req, res) => {
@@ -86,13 +113,15 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
       const url = new URL(req.url ?? "/", "https://sandbox");
       const m = /^\/c\/([a-z0-9]+)(\/.*)?$/.exec(url.pathname);
       // Without the /c/<id> prefix (kubectl get --raw drops it) the token alone names the cluster.
-      const c = m ? manager.authenticate(m[1]!, bearer(req)) : manager.authenticateToken(bearer(req));
-      if (!c) throw unauthorized();
+      const who = manager.identify(m?.[1], bearer(req));
+      if (!who) throw unauthorized();
+      const c = who.cluster;
       c.requests++;
+      if (durability && mayWrite(req)) answerWhenDurable(res, () => durability.sync());
       const wait = c.bucket.take();
       if (wait > 0)
         throw tooManyRequests("rate", `This cluster may send ${c.opts.requestsPerSecond} requests a second (bursts of ${c.opts.requestBurst}).`, Math.max(1, Math.ceil(wait)));
-      verb = await handleApi(c, req, res, m ? (m[2] ?? "/") : url.pathname, url.searchParams);
+      verb = await handleApi(c, req, res, m ? (m[2] ?? "/") : url.pathname, url.searchParams, who.user);
     } catch (e) {
       const err = e instanceof ApiError ? e : internal("an internal error occurred");
       if (!(e instanceof ApiError)) log.error({ err: e, path: req.url?.split("?")[0] }, "request failed");
@@ -110,6 +139,7 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
 
   let apiBase = opts.publicUrl ?? "";
   const admin = http.createServer((req, res) => {
+    if (durability && mayWrite(req)) answerWhenDurable(res, () => durability.sync());
     handleAdmin({ manager, metrics, adminToken, caPem: tls.caPem, apiBase: () => apiBase }, req, res).catch((e: unknown) => {
       log.error({ err: e }, "admin request failed");
       if (!res.headersSent) res.writeHead(500).end();
@@ -128,10 +158,10 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
   if (!apiBase) apiBase = apiUrl;
 
   let timer: NodeJS.Timeout | null = null;
-  if (snapshotFile) {
+  if (durability) {
     timer = setInterval(() => {
       try {
-        saveSnapshot(snapshotFile, manager);
+        durability.snapshot();
       } catch (e) {
         log.error({ err: e }, "snapshot failed");
       }
@@ -145,9 +175,10 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
     adminToken,
     caPem: tls.caPem,
     manager,
+    journalStats: () => ({ ...(durability?.stats ?? { records: 0, bytes: 0, flushes: 0 }) }),
     async close() {
       if (timer) clearInterval(timer);
-      if (snapshotFile) saveSnapshot(snapshotFile, manager);
+      await durability?.close();
       manager.close();
       api.closeAllConnections();
       admin.closeAllConnections();

@@ -2,7 +2,8 @@ import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_MAX_JSON_DEPTH, TEAM_CLUSTER_LIMITS } from "./limits";
 
-const schema = z.object({
+/** The sandbox process's variables (exported for the deployment manifests' consistency test). */
+export const sandboxEnvSchema = z.object({
   SANDBOX_HOST: z.string().default("127.0.0.1"),
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(6443),
   SANDBOX_ADMIN_PORT: z.coerce.number().int().min(0).max(65535).default(6444),
@@ -10,6 +11,9 @@ const schema = z.object({
   SANDBOX_DATA_DIR: z.string().default(".data/sandbox"),
   SANDBOX_TLS_SANS: z.string().default(""),
   SANDBOX_SNAPSHOT: z.enum(["0", "1", "true", "false"]).default("0"),
+  // With SANDBOX_SNAPSHOT: journal every change before answering it (lib/sandbox/durable.ts).
+  SANDBOX_JOURNAL: z.enum(["0", "1", "true", "false"]).default("1"),
+  SANDBOX_SNAPSHOT_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(60),
   SANDBOX_PUBLIC_URL: z.string().url().optional(),
   // Every virtual cluster's limits unless its creator sets others (trials do: lib/trials).
   SANDBOX_CLUSTER_MAX_OBJECTS: z.coerce.number().int().min(10).max(1_000_000).default(TEAM_CLUSTER_LIMITS.maxObjects),
@@ -22,7 +26,7 @@ const schema = z.object({
 
 /** The sandbox process settings from the environment, validated at start-up. */
 export function sandboxSettings(env: NodeJS.ProcessEnv = process.env) {
-  const s = schema.parse(env);
+  const s = sandboxEnvSchema.parse(env);
   return {
     host: s.SANDBOX_HOST,
     port: s.SANDBOX_PORT,
@@ -31,6 +35,8 @@ export function sandboxSettings(env: NodeJS.ProcessEnv = process.env) {
     dataDir: path.resolve(s.SANDBOX_DATA_DIR),
     tlsSans: s.SANDBOX_TLS_SANS.split(",").map((x) => x.trim()).filter(Boolean),
     snapshot: s.SANDBOX_SNAPSHOT === "1" || s.SANDBOX_SNAPSHOT === "true",
+    journal: s.SANDBOX_JOURNAL === "1" || s.SANDBOX_JOURNAL === "true",
+    snapshotIntervalMs: s.SANDBOX_SNAPSHOT_INTERVAL_S * 1000,
     publicUrl: s.SANDBOX_PUBLIC_URL,
     clusterDefaults: {
       maxObjects: s.SANDBOX_CLUSTER_MAX_OBJECTS,

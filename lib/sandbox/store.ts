@@ -9,9 +9,26 @@ export class Entry {
   /** Bytes of the object's JSON, counted against the cluster's byte budget. */
   size = 0;
   constructor(public obj: KObject) {}
+  /** Where the object's JSON continues after its leading kind and apiVersion (see itemTail). */
+  private tailAt = 1;
   json(): Buffer {
-    if (!this.buf) this.buf = Buffer.from(JSON.stringify(this.obj));
+    if (!this.buf) {
+      const text = JSON.stringify(this.obj);
+      this.buf = Buffer.from(text);
+      const kind = `"kind":${JSON.stringify(this.obj.kind)},`;
+      const av = `"apiVersion":${JSON.stringify(this.obj.apiVersion)},`;
+      const prefix = [`{${kind}${av}`, `{${av}${kind}`].find((p) => text.startsWith(p));
+      this.tailAt = prefix ? Buffer.byteLength(prefix) : 1;
+    }
     return this.buf;
+  }
+  /**
+   * The object as an item of a list: without its kind and apiVersion, which a list names once
+   * (as kube-apiserver serves lists). A view of json() after `{`; the list writes the `{`.
+   */
+  itemTail(): Buffer {
+    const buf = this.json();
+    return buf.subarray(this.tailAt);
   }
   /** The object as a PartialObjectMetadata (what a metadata-only list holds), cached like json(). */
   metadataJson(): Buffer {
@@ -286,6 +303,14 @@ export class Store {
       if (ev.rv > rv && ev.tkey === tkey) out.push(ev);
     }
     return out;
+  }
+
+  /** Whether every change after version `rv` is still kept (without listing them). */
+  keeps(rv: number): boolean {
+    if (rv >= this.rv) return true;
+    if (rv < this.floor) return false;
+    if (this.historyLen === this.history.length) return this.history[this.historyStart]!.rv <= rv + 1;
+    return true;
   }
 
   /** Forget the change history, as a restarted API server's watch cache does. */

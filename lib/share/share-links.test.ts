@@ -1,29 +1,21 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { createAccount } from "@/lib/auth/create-account";
 import { hashToken } from "@/lib/crypto";
-import { resolveTeamForUser, type TeamContext } from "@/lib/tenancy";
+import type { TeamContext } from "@/lib/tenancy";
+import { sharingAccount } from "./testing/accounts";
 import { createShareLink, getSharedRun, listShareLinks, redactText, revokeShareLink, ShareLinkError } from "./index";
 
 // Share links against the real database: the token is shown once and only its hash stored,
 // the public view works signed out, redacts what is secret, and stops at revocation or expiry.
 
-const meta = { ip: null, userAgent: null };
 let ctx: TeamContext, outsider: TeamContext, runId: string, email: string;
 const SERVER = "api.k8s.internal.example.com:6443";
 
-async function account(name: string) {
-  const e = `${randomUUID().slice(0, 8)}@example.test`;
-  const { userId, teamSlug } = await createAccount({ name, email: e, password: "correct horse battery" }, meta);
-  return { email: e, ctx: await resolveTeamForUser({ id: userId, email: e, name }, teamSlug, "share:manage") };
-}
-
 beforeAll(async () => {
-  const a = await account("Sharer");
+  const a = await sharingAccount("Sharer");
   ctx = a.ctx;
   email = a.email;
-  outsider = (await account("Outsider")).ctx;
+  outsider = (await sharingAccount("Outsider")).ctx;
   const cluster = await db.cluster.create({
     data: { teamId: ctx.team.id, name: "prod", kind: "KUBECONFIG", serverHost: SERVER, kubeconfigCiphertext: Buffer.from("sealed"), status: "CONNECTED" },
   });

@@ -45,14 +45,31 @@ function asTarget(value: unknown, known: readonly string[]): SharedTarget | null
   };
 }
 
+/** The live link of a token, or null when the token is malformed, unknown, revoked or expired. */
+export async function liveLink(token: string) {
+  if (!isTokenOf(SHARE_TOKEN_PREFIX, token)) return null;
+  const link = await db.shareLink.findUnique({ where: { tokenHash: hashToken(token) } });
+  return link && isLive(link) ? link : null;
+}
+
+export async function countView(linkId: string): Promise<void> {
+  await db.shareLink.updateMany({ where: { id: linkId }, data: { viewCount: { increment: 1 }, lastViewedAt: new Date() } });
+}
+
+/** The exact strings a shared page must never show: the cluster's host and the team's member e-mails, whatever the text says. */
+export async function secretsOf(teamId: string, cluster: { kind: string; serverHost: string | null }): Promise<string[]> {
+  const members = await db.membership.findMany({ where: { teamId }, select: { user: { select: { email: true } } } });
+  const host = cluster.kind === "KUBECONFIG" ? (cluster.serverHost ?? "") : "";
+  return [host, ...members.map((m) => m.user.email)].filter(Boolean);
+}
+
 /**
  * The run behind a share link token, for a signed-out visitor; null when the token is
  * malformed, unknown, revoked or expired (the page answers 404). Counts the view.
  */
 export async function getSharedRun(token: string): Promise<SharedRun | null> {
-  if (!isTokenOf(SHARE_TOKEN_PREFIX, token)) return null;
-  const link = await db.shareLink.findUnique({ where: { tokenHash: hashToken(token) } });
-  if (!link || !isLive(link)) return null;
+  const link = await liveLink(token);
+  if (!link?.runId) return null;
   const run = await db.run.findFirst({
     where: { id: link.runId, teamId: link.teamId },
     include: {
@@ -68,12 +85,8 @@ export async function getSharedRun(token: string): Promise<SharedRun | null> {
     take: LOG_LIMIT,
     select: { at: true, level: true, message: true },
   });
-  await db.shareLink.updateMany({ where: { id: link.id }, data: { viewCount: { increment: 1 }, lastViewedAt: new Date() } });
-
-  // The cluster's host and the team's member e-mails must not appear, whatever the text says.
-  const members = await db.membership.findMany({ where: { teamId: link.teamId }, select: { user: { select: { email: true } } } });
-  const host = run.cluster.kind === "KUBECONFIG" ? (run.cluster.serverHost ?? "") : "";
-  const known = [host, ...members.map((m) => m.user.email)].filter(Boolean);
+  await countView(link.id);
+  const known = await secretsOf(link.teamId, run.cluster);
   const action = getAction(run.actionId);
   const plan = (run.plan ?? {}) as { summary?: unknown; targets?: unknown };
   return {

@@ -5,6 +5,19 @@ export { createTeam } from "./create-team";
 export { createTeamForUser } from "./create-team-for-user";
 export { renameTeam } from "./rename-team";
 export { protectedNamespacesInput, setProtectedNamespaces } from "./protected-namespaces";
+export {
+  PROMETHEUS_SEAL_CONTEXT,
+  PrometheusConnectionError,
+  openPrometheus,
+  prometheusOf,
+  prometheusSummary,
+  removePrometheus,
+  sealPrometheus,
+  setPrometheus,
+  testPrometheus,
+  type PrometheusSummary,
+  type PrometheusTest,
+} from "./prometheus";
 export { changeMemberRole, leaveTeam, listMembers, removeMember, transferOwnership } from "./manage-members";
 export {
   acceptInvite,

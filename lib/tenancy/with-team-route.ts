@@ -1,8 +1,10 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getSessionUser } from "@/lib/auth/session";
+import { outageOf, outageResponse } from "@/lib/http/outage";
 import type { Permission } from "@/lib/rbac/permissions";
 import { TeamAccessError, type TeamContext } from "./context";
 import { sessionWriteRefusal } from "./cross-site";
+import { changesSomething, serveIdempotently } from "./idempotency";
 import { hasNul } from "./nul-bytes";
 import { resolveTeamForUser } from "./resolve-team";
 import { resolveTeamForToken } from "./resolve-token";
@@ -25,6 +27,8 @@ export type TeamRouteHandler = (
  * the permission. Unknown team or not a member → 404; missing permission → 403. A session
  * changes nothing from another site or without a JSON body (see sessionWriteRefusal) → 403
  * before the handler runs; a path value that no query can hold (a NUL) → 400 before any query.
+ * A request that changes something and carries an Idempotency-Key is served once
+ * (./idempotency): a retry gets the first answer.
  */
 export function withTeamRoute(handler: TeamRouteHandler, opts: { permission: Permission }) {
   return async (req: NextRequest, route: RouteCtx): Promise<Response> => {
@@ -46,12 +50,17 @@ export function withTeamRoute(handler: TeamRouteHandler, opts: { permission: Per
         const crossSite = sessionWriteRefusal(req);
         if (crossSite) return apiError(403, "cross_site_refused", crossSite);
       }
+      const key = req.headers.get("idempotency-key");
+      if (key !== null && changesSomething(req.method)) return await serveIdempotently(req, key, ctx, () => handler(req, ctx, params));
       return await handler(req, ctx, params);
     } catch (err) {
       if (err instanceof TeamAccessError) {
         const code = { 401: "unauthenticated", 403: "forbidden", 404: "not_found" }[err.status];
         return apiError(err.status, code, err.status === 404 ? "Team not found." : err.message);
       }
+      // The gate itself reads PostgreSQL: while it is away the answer is "try again", not 500.
+      const outage = outageOf(err);
+      if (outage) return outageResponse(outage);
       throw err;
     }
   };

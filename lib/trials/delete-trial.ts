@@ -1,4 +1,4 @@
-import { sandboxAdmin } from "@/lib/clusters";
+import { sandboxAdminOf, shardOf } from "@/lib/clusters";
 import { db } from "@/lib/db";
 
 function isNotFound(err: unknown): boolean {
@@ -26,12 +26,13 @@ export async function deleteTrialTeam(teamId: string): Promise<boolean> {
         { memberships: { some: { userId: { in: guests } }, every: { userId: { in: guests } } } },
       ],
     },
-    select: { id: true, clusters: { select: { sandboxClusterId: true } } },
+    select: { id: true, clusters: { select: { sandboxClusterId: true, sandboxShard: true } } },
   });
-  const admin = sandboxAdmin();
   for (const c of teams.flatMap((t) => t.clusters)) {
     if (!c.sandboxClusterId) continue;
-    if (!admin) throw new Error("The sandbox admin interface is not configured; trial clusters cannot be deleted");
+    // On its own shard; a shard that is down fails this, and the next sweep tries again.
+    const admin = sandboxAdminOf(shardOf(c));
+    if (!admin) throw new Error(`The sandbox shard "${shardOf(c)}" is not configured; trial clusters cannot be deleted`);
     await admin.deleteCluster(c.sandboxClusterId).catch((err: unknown) => {
       if (!isNotFound(err)) throw err;
     });

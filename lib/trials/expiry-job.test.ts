@@ -24,7 +24,7 @@ afterAll(async () => {
   await db.$disconnect();
 });
 
-it("a worker schedules trials.expire, which deletes an expired trial and its virtual cluster", async () => {
+it("a worker schedules trials.expire, which deletes an expired trial and its virtual cluster", { timeout: 180_000 }, async () => {
   const trial = await startTrial({ ip: `203.0.113.${randomBytes(1)[0]}`, userAgent: "vitest" });
   const team = await db.team.findUniqueOrThrow({ where: { slug: trial.teamSlug }, include: { clusters: true } });
   await db.team.update({ where: { id: team.id }, data: { trialExpiresAt: new Date(Date.now() - 1000) } });

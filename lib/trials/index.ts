@@ -13,3 +13,5 @@ export { checkTrialRuns, countActiveTrials } from "./limits";
 export { trialSettings, type TrialSettings } from "./settings";
 export { loadGuide, updateGuide, GUIDE_STEPS, type Guide, type GuideStep, type GuideState } from "./guide";
 export { fillTrialPool, pooledClusterCount } from "./pool";
+export { createTrialExperiments, TRIAL_EXPERIMENTS } from "./trial-experiments";
+export { CART_POD_EXPERIMENT, ZONE_EXPERIMENT } from "./trial-experiment-names";

@@ -21,6 +21,13 @@ const schema = z.object({
   TRIAL_MAX_ACTIVE: z.coerce.number().int().min(1).max(1_000_000).default(500),
   // Ready trial clusters the worker keeps in reserve (0: each trial creates its own).
   TRIAL_POOL_SIZE: z.coerce.number().int().min(0).max(10_000).default(0),
+  // The slug of the team holding the pool. Two dashes in a row keep it out of slugify's reach;
+  // installations sharing one database (test files do) give each its own pool.
+  TRIAL_POOL_TEAM: z
+    .string()
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*--[a-z0-9]+(-[a-z0-9]+)*$/, "a slug with two dashes in a row, e.g. trial--pool")
+    .max(60)
+    .default("trial--pool"),
 });
 
 export type TrialSettings = z.infer<typeof schema>;

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { RequestMeta } from "@/lib/audit";
-import { addSandboxCluster, sandboxAdmin } from "@/lib/clusters";
+import { addSandboxCluster, sandboxShards } from "@/lib/clusters";
 import { createId, db, postgresErrorCode, type Team, type User } from "@/lib/db";
 import { createLogger } from "@/lib/log";
 import type { TeamContext } from "@/lib/tenancy";
@@ -8,8 +8,9 @@ import { TrialLimitError } from "./errors";
 import { deleteTrialTeam } from "./delete-trial";
 import { guestSessionCookie, type SessionCookie } from "./guest-session";
 import { checkTrialsPerIp } from "./limits";
-import { POOL_SLUG } from "./pool";
+import { parkPoolClustersOnDownShards, poolSlug } from "./pool";
 import { trialClusterLimits, trialSettings } from "./settings";
+import { createTrialExperiments } from "./trial-experiments";
 
 const log = createLogger("trials");
 
@@ -25,15 +26,20 @@ export interface StartedTrial {
   cookie: SessionCookie;
 }
 
-// Without a ready cluster in the pool: create, seed and check one now. A failure removes the
-// trial again, so a visitor never lands in a team without its cluster.
-async function newTrialCluster(team: Pick<Team, "id" | "slug" | "name" | "personal">, user: Pick<User, "id" | "email" | "name">, limits: ReturnType<typeof trialClusterLimits>): Promise<string> {
-  const ctx: TeamContext = {
+// The guest as owner of its trial team, for what the trial creates on its behalf.
+function trialContext(team: Pick<Team, "id" | "slug" | "name" | "personal">, user: Pick<User, "id" | "email" | "name">): TeamContext {
+  return {
     team: { id: team.id, slug: team.slug, name: team.name, personal: team.personal, isTrial: true },
     role: "OWNER",
     user: { id: user.id, email: user.email, name: user.name },
     tokenId: null,
   };
+}
+
+// Without a ready cluster in the pool: create, seed and check one now. A failure removes the
+// trial again, so a visitor never lands in a team without its cluster.
+async function newTrialCluster(ctx: TeamContext, limits: ReturnType<typeof trialClusterLimits>): Promise<string> {
+  const team = ctx.team;
   try {
     return (await addSandboxCluster(ctx, { name: TRIAL_CLUSTER_NAME, seed: "demo", limits })).id;
   } catch (err) {
@@ -62,7 +68,7 @@ async function insertTrial(meta: RequestMeta, expiresAt: Date) {
     try {
       const rows = await db.$queryRaw<{ pooled: string | null }[]>`
         SELECT "start_trial"(${user.id}::text, ${user.email}::text, ${guide}::jsonb, ${team.id}::text, ${team.slug}::text,
-          ${team.name}::text, ${expiresAt}::timestamp(3), ${createId()}::text, ${TRIAL_CLUSTER_NAME}::text, ${POOL_SLUG}::text,
+          ${team.name}::text, ${expiresAt}::timestamp(3), ${createId()}::text, ${TRIAL_CLUSTER_NAME}::text, ${poolSlug()}::text,
           ${meta.ip}::text, ${meta.userAgent}::text, ${trialSettings().TRIAL_MAX_ACTIVE}::integer) AS "pooled"`;
       return { user, team, pooled: rows[0]?.pooled ?? null };
     } catch (err) {
@@ -81,11 +87,17 @@ async function insertTrial(meta: RequestMeta, expiresAt: Date) {
 export async function startTrial(meta: RequestMeta, now = new Date()): Promise<StartedTrial> {
   const settings = trialSettings();
   await checkTrialsPerIp(meta.ip);
-  if (!sandboxAdmin()) throw new TrialLimitError("sandbox-unavailable");
+  if (sandboxShards().length === 0) throw new TrialLimitError("sandbox-unavailable");
+  // A pool cluster on a shard that is down must not be handed out: a new trial lands on a
+  // shard that answers (its own new cluster goes to the least loaded one that does).
+  await parkPoolClustersOnDownShards();
 
   const expiresAt = new Date(now.getTime() + settings.TRIAL_TTL_MINUTES * 60_000);
   const { user, team, pooled } = await insertTrial(meta, expiresAt);
-  const clusterId = pooled ?? (await newTrialCluster(team, user, trialClusterLimits(settings)));
+  const ctx = trialContext(team, user);
+  const clusterId = pooled ?? (await newTrialCluster(ctx, trialClusterLimits(settings)));
+  // The guide's experiments: one that passes, one whose stop condition trips.
+  await createTrialExperiments(ctx, clusterId, meta);
   const cookie = await guestSessionCookie(user, settings.TRIAL_TTL_MINUTES * 60);
   return { userId: user.id, teamSlug: team.slug, clusterId, expiresAt, cookie };
 }

@@ -5,13 +5,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RunRefusedError } from "@/lib/actions";
 import { AccountExistsError, verifyPassword } from "@/lib/auth";
 import { authSecret } from "@/lib/auth/secret";
-import { db } from "@/lib/db";
+import { db, type ExecutionState } from "@/lib/db";
 import { registry } from "@/lib/metrics";
 import { closeProducerConnection } from "@/lib/queue";
 import { addSandboxCluster, ClusterError, sandboxAdmin } from "@/lib/clusters";
 import { closeRunQueue, startRun } from "@/lib/runs";
 import { createTeam } from "@/lib/teams/create-team";
 import { startTestSandbox, type Sandbox } from "@/lib/runs/testing/harness";
+import { parseDefinition } from "@/lib/experiments";
+import { CART_POD_EXPERIMENT, createTrialExperiments, TRIAL_EXPERIMENTS, ZONE_EXPERIMENT } from "./trial-experiments";
 import { ConvertTrialError, convertTrial, countActiveTrials, expireTrials, startTrial, TrialLimitError } from "./index";
 import "./metrics";
 
@@ -63,6 +65,35 @@ describe("starting a trial", () => {
     // The virtual cluster runs the shop.
     const summary = await sb.admin.getCluster(cluster!.sandboxClusterId!);
     expect(summary.counts.pods ?? 0).toBeGreaterThan(10);
+    // The guide's two experiments wait on the cluster, created by the guest.
+    const experiments = await db.experiment.findMany({ where: { teamId: team!.id }, orderBy: { name: "asc" } });
+    expect(experiments.map((e) => [e.name, e.clusterId, e.createdById])).toEqual([
+      [CART_POD_EXPERIMENT, trial.clusterId, trial.userId],
+      [ZONE_EXPERIMENT, trial.clusterId, trial.userId],
+    ]);
+    // As createExperiment stores one: the validated definition at version 1, its version row
+    // and an audit event with the request's address.
+    for (const e of experiments) {
+      const source = TRIAL_EXPERIMENTS.find((x) => x.name === e.name)!;
+      const parsed = parseDefinition(source.definition);
+      expect(parsed.ok && parsed.definition).toEqual(e.definition);
+      expect(e.version).toBe(1);
+      const versions = await db.experimentVersion.findMany({ where: { experimentId: e.id } });
+      expect(versions.map((v) => [v.version, v.teamId, v.clusterId, v.createdById, v.definition])).toEqual([[1, team!.id, trial.clusterId, trial.userId, e.definition]]);
+      const events = await db.auditEvent.findMany({ where: { teamId: team!.id, action: "experiment.created", targetId: e.id } });
+      expect(events.map((a) => [a.actorUserId, a.targetType, a.data, a.ip])).toEqual([[trial.userId, "experiment", { name: e.name }, expect.stringMatching(/^198\.51\.100\./)]]);
+      expect(Math.abs(e.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+    }
+    // Again (a retry) leaves them as they are; a cluster of another team gets none.
+    const ctx = { team: { id: team!.id, slug: team!.slug, name: team!.name, personal: false, isTrial: true }, role: "OWNER" as const, user: { id: trial.userId, email: "", name: "" }, tokenId: null };
+    await createTrialExperiments(ctx, trial.clusterId, meta());
+    expect(await db.experiment.count({ where: { teamId: team!.id } })).toBe(2);
+    expect(await db.experimentVersion.count({ where: { teamId: team!.id } })).toBe(2);
+    expect(await db.auditEvent.count({ where: { teamId: team!.id, action: "experiment.created" } })).toBe(2);
+    const other = await startTrial(meta());
+    await db.experiment.deleteMany({ where: { team: { slug: other.teamSlug } } });
+    await createTrialExperiments(ctx, other.clusterId, meta());
+    expect(await db.experiment.count({ where: { clusterId: other.clusterId } })).toBe(0);
     // The cookie is a next-auth session of the guest.
     expect(trial.cookie.name).toBe("next-auth.session-token");
     const token = await decode({ token: trial.cookie.value, secret: authSecret() });
@@ -291,25 +322,32 @@ describe("the guided first experiment", () => {
     const trial = await startTrial(meta());
     const team = (await trialRows(trial.teamSlug))!;
     const { loadGuide, updateGuide } = await import("./guide");
-    expect(await loadGuide(trial.userId, team.id)).toMatchObject({ dismissed: false, current: "kill", runId: null });
+    const experiments = await db.experiment.findMany({ where: { teamId: team.id }, select: { id: true, name: true } });
+    const passId = experiments.find((e) => e.name === CART_POD_EXPERIMENT)!.id;
+    const tripId = experiments.find((e) => e.name === ZONE_EXPERIMENT)!.id;
+    expect(await loadGuide(trial.userId, team.id)).toMatchObject({ dismissed: false, current: "run", clusterId: trial.clusterId, passId, tripId });
 
-    // A pod kill still going (or one that failed) has killed nothing yet: step 1 waits for one that succeeded.
-    const going = await db.run.create({ data: { teamId: team.id, clusterId: trial.clusterId, actionId: "pod-kill", params: {}, state: "RUNNING" } });
-    expect(await loadGuide(trial.userId, team.id)).toMatchObject({ current: "kill", runId: null });
-    await db.run.update({ where: { id: going.id }, data: { state: "FAILED" } });
-    expect(await loadGuide(trial.userId, team.id)).toMatchObject({ current: "kill", runId: null });
-    const run = await db.run.create({ data: { teamId: team.id, clusterId: trial.clusterId, actionId: "pod-kill", params: {}, state: "SUCCEEDED" } });
-    expect(await loadGuide(trial.userId, team.id)).toMatchObject({ current: "watch", runId: run.id, done: { kill: true, watch: false } });
-    await updateGuide(trial.userId, { tick: "watch" });
-    await updateGuide(trial.userId, { tick: "result" });
+    // Step 1 is done once the passing experiment has an execution; reading its verdict is ticked.
+    const execution = (experimentId: string, state: ExecutionState) =>
+      db.experimentExecution.create({ data: { teamId: team.id, experimentId, version: 1, clusterId: trial.clusterId, definition: {}, state } });
+    await execution(passId, "OBSERVING");
+    expect(await loadGuide(trial.userId, team.id)).toMatchObject({ current: "verdict", done: { run: true, verdict: false } });
+    await updateGuide(trial.userId, { tick: "verdict" });
+    // Step 3 waits for the zone experiment's verdict, not its start.
+    const zone = await execution(tripId, "STOPPING");
+    expect(await loadGuide(trial.userId, team.id)).toMatchObject({ current: "trip" });
+    await db.experimentExecution.update({ where: { id: zone.id }, data: { state: "FAILED" } });
     expect(await loadGuide(trial.userId, team.id)).toMatchObject({ current: "share" });
-    await db.shareLink.create({ data: { teamId: team.id, runId: run.id, tokenHash: randomBytes(32).toString("hex") } });
-    expect(await loadGuide(trial.userId, team.id)).toMatchObject({ current: null, done: { kill: true, watch: true, result: true, share: true } });
+    await db.shareLink.create({ data: { teamId: team.id, executionId: zone.id, tokenHash: randomBytes(32).toString("hex") } });
+    expect(await loadGuide(trial.userId, team.id)).toMatchObject({ current: null, done: { run: true, verdict: true, trip: true, share: true } });
 
     await updateGuide(trial.userId, { dismissed: true });
     expect((await loadGuide(trial.userId, team.id)).dismissed).toBe(true);
     await updateGuide(trial.userId, { dismissed: false });
     expect(await loadGuide(trial.userId, team.id)).toMatchObject({ dismissed: false, current: null });
+    // Ticks of an earlier guide's steps are dropped, the rest of the state kept.
+    await db.user.update({ where: { id: trial.userId }, data: { guideState: { dismissed: true, done: ["watch", "verdict"] } } });
+    expect(await loadGuide(trial.userId, team.id)).toMatchObject({ dismissed: true, done: { verdict: true } });
   });
 });
 

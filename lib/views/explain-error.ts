@@ -39,6 +39,12 @@ export function explainViewError(err: ViewError, what: string): Explanation {
       return { title: "The cluster refused this query", detail: err.message, next: "Check the filters (for example the label selector) and try again." };
     case "rate-limited":
       return { title: "The cluster is throttling requests", detail: err.message, next: "Wait a little and Refresh." };
+    case "shard-down":
+      return {
+        title: "The sandbox shard holding this cluster is not answering",
+        detail: "Runs on this cluster cannot start while it is down, and its views cannot be read. Nothing is lost: the cluster comes back as it was when the shard restarts.",
+        next: "Refresh in a few minutes, or, on a trial, start a new trial to get a fresh cluster on a shard that answers.",
+      };
     case "not-found":
       return { title: `This cluster does not serve ${what}`, detail: err.message, next: "Nothing to do here; other views still work." };
     default:

@@ -14,6 +14,7 @@ const SELECT = {
   serverHost: true,
   kubernetesVersion: true,
   sandboxClusterId: true,
+  sandboxShard: true,
   updatedAt: true,
   kubeconfigCiphertext: true,
 } as const;

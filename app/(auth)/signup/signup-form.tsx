@@ -16,11 +16,12 @@ export function SignUpForm({ next }: { next?: string } = {}) {
       </LinkSent>
     );
   }
-  const fe = state && !state.ok ? state.fieldErrors : undefined;
+  // While a corrected form is being sent, the previous answer's errors no longer apply.
+  const fe = state && !state.ok && !pending ? state.fieldErrors : undefined;
   const values = state && !state.ok ? state.values : undefined;
   return (
     <form action={action} className="space-y-4" noValidate>
-      {state && !state.ok && state.error ? <Alert>{state.error}</Alert> : null}
+      {state && !state.ok && state.error && !pending ? <Alert>{state.error}</Alert> : null}
       {next ? <input type="hidden" name="next" value={next} /> : null}
       <FormField
         label="Name"

@@ -1,13 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAccount } from "@/lib/auth/create-account";
-import { generateToken, hashToken } from "@/lib/crypto";
+import { hashToken } from "@/lib/crypto";
 import { db } from "@/lib/db";
-import { closeProducerConnection } from "@/lib/queue";
-import { closeRunQueue } from "@/lib/runs";
-import { createTestCluster, startTestSandbox, type Sandbox, type TestCluster } from "@/lib/runs/testing/harness";
+import type { TestCluster } from "@/lib/runs/testing/harness";
 import { getSharedRun } from "@/lib/share";
+import { apiToken, startApiTestStack, type ApiTestStack } from "@/lib/api/testing";
 import * as openapi from "./openapi.json/route";
 import * as tokenRoute from "./token/route";
 import * as actionsRoute from "./t/[slug]/actions/route";
@@ -23,55 +20,23 @@ import * as shareLinkRoute from "./t/[slug]/share-links/[linkId]/route";
 // The REST API's route handlers called as Next.js calls them, with bearer API tokens, against
 // the real database, Redis queue and sandbox cluster.
 
-type Handler = (req: NextRequest, route: { params: Promise<Record<string, string>> }) => Promise<Response>;
-
-let sb: Sandbox;
+let stack: ApiTestStack;
 let c: TestCluster;
 let slug: string;
 let otherSlug: string;
 let runToken: string;
 let readToken: string;
 let otherToken: string;
-
-async function apiToken(teamId: string, userId: string, scopes: string[]) {
-  const t = generateToken("pst");
-  await db.apiToken.create({ data: { teamId, name: "ci", prefix: t.slice(0, 8), tokenHash: hashToken(t), createdById: userId, scopes } });
-  return t;
-}
-
-async function call(handler: Handler, params: Record<string, string>, opts: { token?: string; method?: string; body?: unknown; query?: string } = {}) {
-  const req = new NextRequest(`http://localhost/api/v1/x${opts.query ? `?${opts.query}` : ""}`, {
-    method: opts.method ?? "GET",
-    headers: { authorization: `Bearer ${opts.token ?? runToken}`, "content-type": "application/json" },
-    body: opts.body === undefined ? undefined : typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body),
-  });
-  const res = await handler(req, { params: Promise.resolve(params) });
-  return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
+const call: ApiTestStack["call"] = (...args) => stack.call(...args);
 
 const podKill = { namespace: "shop", labelSelector: "app=cart", count: 1 };
 
 beforeAll(async () => {
-  sb = await startTestSandbox();
-  c = await createTestCluster(sb);
-  const team = await db.team.findUniqueOrThrow({ where: { id: c.teamId } });
-  slug = team.slug;
-  const email = `${randomUUID().slice(0, 8)}@example.test`;
-  const { userId, teamSlug } = await createAccount({ name: "Api User", email, password: "correct horse battery" }, { ip: null, userAgent: null });
-  otherSlug = teamSlug;
-  await db.membership.create({ data: { teamId: c.teamId, userId, role: "MEMBER" } });
-  runToken = await apiToken(c.teamId, userId, ["run"]);
-  readToken = await apiToken(c.teamId, userId, ["read"]);
-  const other = await db.team.findUniqueOrThrow({ where: { slug: otherSlug } });
-  otherToken = await apiToken(other.id, userId, ["run"]);
+  stack = await startApiTestStack("Api User");
+  ({ c, slug, otherSlug, runToken, readToken, otherToken } = stack);
 });
 
-afterAll(async () => {
-  await closeRunQueue();
-  await closeProducerConnection();
-  await sb.server.close();
-  await db.$disconnect();
-});
+afterAll(() => stack.close());
 
 describe("clusters and actions", () => {
   it("lists the team's clusters and finds one by id or name, never another team's", async () => {
@@ -248,5 +213,24 @@ describe("openapi.json", () => {
     expect(create.additionalProperties).toBe(false);
     expect(doc.components.schemas["params.pod-kill"].properties.labelSelector).toBeTruthy();
     expect(doc.paths["/api/v1/t/{slug}/runs"].get.parameters.map((p: { name: string }) => p.name)).toEqual(["state", "action", "cluster", "limit", "before"]);
+    expect(doc.components.schemas.CreateExperiment.required).toEqual(["cluster", "definition"]);
+    expect(doc.components.schemas.ExperimentDefinition.properties.stages).toBeTruthy();
+    expect(doc.paths["/api/v1/t/{slug}/executions"].get.parameters.map((p: { name: string }) => p.name)).toEqual(["state", "experiment", "limit", "before"]);
+  });
+
+  it("has a path for every route handler under /api/v1, and each documented method is one the route answers", async () => {
+    const doc = (await openapi.GET().json()) as { paths: Record<string, Record<string, unknown>> };
+    const routes = import.meta.glob<Record<string, unknown>>("./**/route.ts", { eager: true });
+    const documented = new Set<string>();
+    for (const [file, mod] of Object.entries(routes)) {
+      if (file === "./openapi.json/route.ts") continue;
+      const path = `/api/v1/${file.slice(2, -"/route.ts".length)}`.replace(/\[(\w+)\]/g, "{$1}");
+      documented.add(path);
+      const item = doc.paths[path];
+      expect(item, `${file} has no path ${path} in the OpenAPI document`).toBeTruthy();
+      for (const method of Object.keys(item!).filter((k) => ["get", "post", "put", "patch", "delete"].includes(k)))
+        expect(typeof mod[method.toUpperCase()], `${path} documents ${method} but ${file} exports no ${method.toUpperCase()}`).toBe("function");
+    }
+    expect(Object.keys(doc.paths).filter((p) => !documented.has(p)), "paths with no route").toEqual([]);
   });
 });

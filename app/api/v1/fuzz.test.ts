@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "@/lib/auth/create-account";
 import { generateToken, hashToken } from "@/lib/crypto";
 import { db } from "@/lib/db";
-import { closeProducerConnection } from "@/lib/queue";
-import { closeRunQueue } from "@/lib/runs";
+import { closeApiTestStack } from "@/lib/api/testing";
 import { createTestCluster, startTestSandbox, type Sandbox, type TestCluster } from "@/lib/runs/testing/harness";
 import { unstable_doesMiddlewareMatch } from "next/experimental/testing/server";
 import { config as proxyConfig, proxy } from "@/proxy";
@@ -23,6 +22,25 @@ import * as runRoute from "./t/[slug]/runs/[runId]/route";
 import * as runShareLinksRoute from "./t/[slug]/runs/[runId]/share-links/route";
 import * as runsRoute from "./t/[slug]/runs/route";
 import * as shareLinkRoute from "./t/[slug]/share-links/[linkId]/route";
+import * as executionsRoute from "./t/[slug]/executions/route";
+import * as executionRoute from "./t/[slug]/executions/[executionId]/route";
+import * as executionAbortRoute from "./t/[slug]/executions/[executionId]/abort/route";
+import * as executionEventsRoute from "./t/[slug]/executions/[executionId]/events/route";
+import * as executionShareLinksRoute from "./t/[slug]/executions/[executionId]/share-links/route";
+import * as reportsRoute from "./t/[slug]/reports/route";
+import * as experimentsRoute from "./t/[slug]/experiments/route";
+import * as experimentRoute from "./t/[slug]/experiments/[experiment]/route";
+import * as experimentExecutionsRoute from "./t/[slug]/experiments/[experiment]/executions/route";
+import * as experimentPlanRoute from "./t/[slug]/experiments/[experiment]/plan/route";
+import * as experimentRunRoute from "./t/[slug]/experiments/[experiment]/run/route";
+import * as experimentVersionsRoute from "./t/[slug]/experiments/[experiment]/versions/route";
+import * as webhooksRoute from "./t/[slug]/webhooks/route";
+import * as webhookRoute from "./t/[slug]/webhooks/[webhookId]/route";
+import * as webhookDeliveriesRoute from "./t/[slug]/webhooks/[webhookId]/deliveries/route";
+import * as webhookTestRoute from "./t/[slug]/webhooks/[webhookId]/test/route";
+import * as webhookSecretRoute from "./t/[slug]/webhooks/secret/route";
+import * as experimentApplyRoute from "./t/[slug]/experiments/apply/route";
+import * as experimentExportRoute from "./t/[slug]/experiments/[experiment]/export/route";
 
 // Every /api/v1 route, fed a corpus of hostile values in each path segment, query parameter and
 // JSON field, the way a request reaches it: through proxy.ts, then the route handler, against
@@ -94,6 +112,13 @@ let slug: string;
 let token: string;
 let runId: string;
 let linkId: string;
+let experimentId: string;
+let executionId: string;
+
+const definition = {
+  stages: [{ name: "lose a cart pod", faults: [{ actionId: "pod-kill", params: { namespace: "shop", labelSelector: "app=cart", count: 1 } }] }],
+  checks: [{ name: "cart replicas", type: "kubernetes", check: { condition: "workload-available", workload: "Deployment", namespace: "shop", name: "cart", minAvailable: 1 } }],
+};
 
 function wellFormed(s: string): string {
   return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
@@ -116,8 +141,9 @@ async function send(route: Route, opts: { params?: Record<string, string>; query
   const early = runsProxy ? await proxy(new NextRequest(url, init)) : null;
   const passes = !early || early.headers.get("x-middleware-next");
   const res = passes ? await route.handler(new NextRequest(url, init), { params: Promise.resolve(params) }) : early;
-  const text = route.name === "events" && res.status === 200 ? "" : await res.text();
-  if (route.name === "events" && res.status === 200) await res.body?.cancel();
+  const streams = route.name.endsWith("events") && res.status === 200;
+  const text = streams ? "" : await res.text();
+  if (streams) await res.body?.cancel();
   return { status: res.status, text };
 }
 
@@ -155,6 +181,37 @@ function routes(): Route[] {
     { name: "create share link", handler: runShareLinksRoute.POST, method: "POST", params: { ...s, runId }, bodyFields: { expiry: "1d" } },
     { name: "share link", handler: shareLinkRoute.GET, method: "GET", params: { ...s, linkId } },
     { name: "revoke share link", handler: shareLinkRoute.DELETE, method: "DELETE", params: { ...s, linkId: "no-such-link" } },
+    { name: "experiments", handler: experimentsRoute.GET, method: "GET", params: s },
+    { name: "create experiment", handler: experimentsRoute.POST, method: "POST", params: s, bodyFields: { name: "fuzzed", cluster: c.clusterId, definition } },
+    { name: "plan unsaved experiment", handler: experimentsRoute.POST, method: "POST", params: s, bodyFields: { cluster: c.clusterId, definition, dryRun: true } },
+    { name: "experiment", handler: experimentRoute.GET, method: "GET", params: { ...s, experiment: experimentId } },
+    { name: "update experiment", handler: experimentRoute.PUT, method: "PUT", params: { ...s, experiment: experimentId }, bodyFields: { definition, expectedVersion: 1 } },
+    { name: "delete experiment", handler: experimentRoute.DELETE, method: "DELETE", params: { ...s, experiment: "no-such-experiment" } },
+    { name: "apply experiment file", handler: experimentApplyRoute.PUT, method: "PUT", params: s, queryKeys: ["dryRun", "other"] },
+    { name: "apply experiment file (GET)", handler: experimentApplyRoute.GET, method: "GET", params: s },
+    { name: "export experiment", handler: experimentExportRoute.GET, method: "GET", params: { ...s, experiment: experimentId }, queryKeys: ["format", "other"] },
+    { name: "experiment versions", handler: experimentVersionsRoute.GET, method: "GET", params: { ...s, experiment: experimentId } },
+    { name: "plan experiment", handler: experimentPlanRoute.POST, method: "POST", params: { ...s, experiment: experimentId } },
+    { name: "run experiment", handler: experimentRunRoute.POST, method: "POST", params: { ...s, experiment: experimentId }, bodyFields: { confirm: "fuzz", planSeed: "fuzz-seed-1" } },
+    { name: "experiment executions", handler: experimentExecutionsRoute.GET, method: "GET", params: { ...s, experiment: experimentId }, queryKeys: ["state", "limit", "before", "other"] },
+    { name: "executions", handler: executionsRoute.GET, method: "GET", params: s, queryKeys: ["state", "experiment", "limit", "before", "other"] },
+    { name: "execution", handler: executionRoute.GET, method: "GET", params: { ...s, executionId } },
+    { name: "execution events", handler: executionEventsRoute.GET, method: "GET", params: { ...s, executionId: "no-such-execution" }, queryKeys: ["since"] },
+    { name: "abort execution", handler: executionAbortRoute.POST, method: "POST", params: { ...s, executionId: "no-such-execution" } },
+    { name: "execution share links", handler: executionShareLinksRoute.GET, method: "GET", params: { ...s, executionId } },
+    { name: "report", handler: reportsRoute.GET, method: "GET", params: s, queryKeys: ["format", "execution", "experiment", "from", "to", "other"] },
+    { name: "create execution share link", handler: executionShareLinksRoute.POST, method: "POST", params: { ...s, executionId }, bodyFields: { expiry: "1d" } },
+    // Webhooks need team:update, which no token scope grants: each answers 403 here, calmly.
+    { name: "webhooks", handler: webhooksRoute.GET, method: "GET", params: s },
+    { name: "create webhook", handler: webhooksRoute.POST, method: "POST", params: s, bodyFields: { name: "fuzz", url: "https://example.com/hook", events: ["execution.failed"], format: "generic", scoreDropPoints: 10 } },
+    { name: "webhook", handler: webhookRoute.GET, method: "GET", params: { ...s, webhookId: "no-such-webhook" } },
+    { name: "update webhook", handler: webhookRoute.PATCH, method: "PATCH", params: { ...s, webhookId: "no-such-webhook" }, bodyFields: { name: "fuzz", enabled: false } },
+    { name: "delete webhook", handler: webhookRoute.DELETE, method: "DELETE", params: { ...s, webhookId: "no-such-webhook" } },
+    { name: "webhook deliveries", handler: webhookDeliveriesRoute.GET, method: "GET", params: { ...s, webhookId: "no-such-webhook" }, queryKeys: ["limit"] },
+    { name: "test webhook", handler: webhookTestRoute.POST, method: "POST", params: { ...s, webhookId: "no-such-webhook" } },
+    { name: "rotate webhook secret", handler: webhookSecretRoute.POST, method: "POST", params: s },
+    { name: "test webhook (GET)", handler: webhookTestRoute.GET, method: "GET", params: { ...s, webhookId: "no-such-webhook" } },
+    { name: "rotate webhook secret (GET)", handler: webhookSecretRoute.GET, method: "GET", params: s },
   ];
 }
 
@@ -181,17 +238,25 @@ beforeAll(async () => {
     { params: Promise.resolve({ slug, runId }) },
   );
   linkId = ((await link.json()) as { shareLink: { id: string } }).shareLink.id;
+  const post = (body: unknown) => ({ method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const experiment = await experimentsRoute.POST(new NextRequest("http://localhost/api/v1/t/x/experiments", post({ name: "fuzz target", cluster: c.clusterId, definition })), {
+    params: Promise.resolve({ slug }),
+  });
+  expect(experiment.status).toBe(201);
+  experimentId = ((await experiment.json()) as { experiment: { id: string } }).experiment.id;
+  // A queued execution (no worker takes it here), then aborted: one to read, share and list.
+  const execution = await experimentRunRoute.POST(new NextRequest("http://localhost/api/v1/t/x/experiments/x/run", post({})), { params: Promise.resolve({ slug, experiment: experimentId }) });
+  expect(execution.status).toBe(202);
+  executionId = ((await execution.json()) as { execution: { id: string } }).execution.id;
+  const aborted = await executionAbortRoute.POST(new NextRequest("http://localhost/api/v1/t/x/executions/x/abort", post({})), { params: Promise.resolve({ slug, executionId }) });
+  expect(aborted.status).toBe(200);
 });
 
-afterAll(async () => {
-  await closeRunQueue();
-  await closeProducerConnection();
-  await sb.server.close();
-  await db.$disconnect();
-});
+afterAll(() => closeApiTestStack(sb));
 
 describe("hostile input on every /api/v1 route: never a 5xx, never a stack trace", () => {
-  it("in every path segment", async () => {
+  // Hundreds of requests each, some planned against the sandbox: bounded by their count, not by a clock.
+  it("in every path segment", { timeout: 900_000 }, async () => {
     for (const route of routes()) {
       for (const name of Object.keys(route.params)) {
         for (const value of HOSTILE_STRINGS) {
@@ -201,7 +266,7 @@ describe("hostile input on every /api/v1 route: never a 5xx, never a stack trace
     }
   });
 
-  it("in every query parameter", async () => {
+  it("in every query parameter", { timeout: 900_000 }, async () => {
     for (const route of routes().filter((r) => r.queryKeys)) {
       for (const key of route.queryKeys!) {
         for (const value of HOSTILE_STRINGS) {
@@ -212,7 +277,7 @@ describe("hostile input on every /api/v1 route: never a 5xx, never a stack trace
     }
   });
 
-  it("in every JSON field, and as whole bodies", async () => {
+  it("in every JSON field, and as whole bodies", { timeout: 900_000 }, async () => {
     for (const route of routes().filter((r) => r.method !== "GET")) {
       const fields = route.bodyFields ?? {};
       for (const field of [...Object.keys(fields), "unexpected"]) {
@@ -229,9 +294,49 @@ describe("hostile input on every /api/v1 route: never a 5xx, never a stack trace
           }
         }
       }
+      // The definition's own fields once, through the dry run: saving and updating read it with the same schema.
+      if (fields.definition && fields.dryRun) {
+        const d = fields.definition as typeof definition;
+        for (const value of [...HOSTILE_STRINGS, ...WRONG_TYPES]) {
+          for (const key of ["description", "stages", "checks", "recoveryWindowSeconds", "maxDurationSeconds", "unexpected"]) {
+            const body = JSON.stringify({ ...fields, definition: { ...d, [key]: value } });
+            expectCalm(`${route.name} definition.${key}=${JSON.stringify(value)?.slice(0, 30)}`, await send(route, { body }));
+          }
+          const fault = { ...d.stages[0]!.faults[0]!, params: { ...d.stages[0]!.faults[0]!.params, namespace: value } };
+          const inFault = JSON.stringify({ ...fields, definition: { ...d, stages: [{ ...d.stages[0]!, faults: [fault] }] } });
+          expectCalm(`${route.name} fault params.namespace=${JSON.stringify(value)?.slice(0, 30)}`, await send(route, { body: inFault }));
+          const check = { ...d.checks[0]!, check: { ...d.checks[0]!.check, name: value } };
+          const inCheck = JSON.stringify({ ...fields, definition: { ...d, checks: [check] } });
+          expectCalm(`${route.name} check name=${JSON.stringify(value)?.slice(0, 30)}`, await send(route, { body: inCheck }));
+        }
+      }
       for (const body of HOSTILE_BODIES) {
         expectCalm(`${route.name} body ${JSON.stringify(body.slice(0, 30))}`, await send(route, { body }));
       }
+    }
+  });
+
+  it("in every field of an applied experiment file, as JSON and as YAML", { timeout: 900_000 }, async () => {
+    const apply = routes().find((r) => r.name === "apply experiment file")!;
+    const base = { apiVersion: "pystol.io/v1", kind: "Experiment", metadata: { name: "fuzzed file", cluster: c.clusterId }, spec: definition };
+    for (const value of [...HOSTILE_STRINGS, ...WRONG_TYPES]) {
+      const variants = [
+        { ...base, metadata: { ...base.metadata, name: value } },
+        { ...base, metadata: { ...base.metadata, cluster: value } },
+        { ...base, apiVersion: value },
+        { ...base, spec: { ...definition, stages: value } },
+        { ...base, spec: { ...definition, stages: [{ ...definition.stages[0]!, faults: [{ ...definition.stages[0]!.faults[0]!, actionId: value }] }] } },
+      ];
+      for (const file of variants) {
+        const json = JSON.stringify(file);
+        expectCalm(`apply JSON ${json.slice(0, 60)}`, await send(apply, { body: json, query: { dryRun: "true" } }));
+        // The same as YAML: a flow mapping, with the value as a plain scalar where it can be one.
+        const yaml = `apiVersion: pystol.io/v1\nkind: Experiment\nmetadata:\n  name: ${typeof value === "string" ? value : JSON.stringify(value)}\nspec: ${JSON.stringify(definition)}\n`;
+        expectCalm(`apply YAML name ${JSON.stringify(value)?.slice(0, 30)}`, await send(apply, { body: yaml, query: { dryRun: "true" } }));
+      }
+    }
+    for (const yaml of ["a: &a [*a]", "? [a, b]\n: c", "!!binary aGVsbG8=", "%YAML 1.1\n---\nx: 1", "---\n---\n", "x: !!js/function 'function(){}'", "a: 1\na: 2", "[".repeat(5000)]) {
+      expectCalm(`apply YAML ${JSON.stringify(yaml.slice(0, 30))}`, await send(apply, { body: yaml, query: { dryRun: "true" } }));
     }
   });
 

@@ -6,7 +6,7 @@ import { getSharedRun, type SharedRun } from "@/lib/share";
 import { Badge, Card, Stat, Table, Td } from "@/app/_components/ui";
 import { RunDuration } from "@/app/_components/run-duration";
 import { formatRunDuration } from "@/lib/runs/run-duration";
-import { stateLabel, stateTone, utc } from "./format";
+import { sharedMetadata, stateLabel, stateTone, utc } from "./format";
 import { Timeline } from "./timeline";
 import { RunResult } from "@/app/t/[slug]/runs/[runId]/run-result";
 import { runParamRows } from "@/app/t/[slug]/runs/[runId]/run-params";
@@ -29,12 +29,7 @@ function describe(run: SharedRun): string {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const run = await load((await params).token);
-  // The address holds the token: never send it on as a referrer, never index it.
-  const base = { robots: { index: false, follow: false }, referrer: "no-referrer" as const };
-  if (!run) return { ...base, title: "Link not found" };
-  const title = headline(run);
-  const description = describe(run);
-  return { ...base, title, description, openGraph: { title, description, type: "article", siteName: "Pystol" }, twitter: { card: "summary", title, description } };
+  return sharedMetadata(run && { title: headline(run), description: describe(run) });
 }
 
 /** A run result shared by link: readable signed out, with nothing secret on it. */

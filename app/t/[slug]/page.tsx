@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { db } from "@/lib/db";
+import { listExperiments } from "@/lib/experiments";
 import { requireTeamAccess, scoped } from "@/lib/tenancy";
 import { ROLE_LABELS, roleAllows } from "@/lib/rbac/permissions";
 import { ButtonLink, Card, EmptyState, PageHeader, Stat } from "@/app/_components/ui";
@@ -9,13 +10,17 @@ export const metadata = { title: "Overview" };
 
 export default async function OverviewPage({ params }: { params: Promise<{ slug: string }> }) {
   const ctx = await requireTeamAccess((await params).slug, "team:read");
-  const [members, clusters, runs, activeRuns] = await Promise.all([
+  const [members, clusters, runs, activeRuns, experimentList] = await Promise.all([
     db.membership.count({ where: scoped(ctx) }),
     db.cluster.count({ where: scoped(ctx) }),
     db.run.count({ where: { ...scoped(ctx), dryRun: false } }),
     db.run.count({ where: { ...scoped(ctx), state: { in: ["QUEUED", "RUNNING", "ROLLING_BACK"] } } }),
+    // Experiments with the state of their last execution.
+    listExperiments(ctx),
   ]);
   const base = `/t/${ctx.team.slug}`;
+  const experiments = experimentList.length;
+  const passing = experimentList.filter((x) => x.lastExecution?.state === "PASSED").length;
   const canRun = roleAllows(ctx.role, "runs:create");
   const canManageClusters = roleAllows(ctx.role, "clusters:manage");
   return (
@@ -31,6 +36,14 @@ export default async function OverviewPage({ params }: { params: Promise<{ slug:
         <Stat label="Runs" value={runs} />
         <Stat label="Running now" value={activeRuns} />
       </div>
+      {experiments > 0 ? (
+        <p className="mt-4 text-sm text-slate-600">
+          {passing} of {experiments} experiments passed their last execution ·{" "}
+          <Link href={`${base}/resilience`} className="text-brand-700 hover:underline">
+            resilience over time
+          </Link>
+        </p>
+      ) : null}
       <div className="mt-6">
         {/* What to do next depends on what the role may do: a viewer is never told to run. */}
         {clusters === 0 && canManageClusters ? (

@@ -24,29 +24,17 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * A real Prometheus on a free loopback port that scrapes a sandbox cluster's shop every second
- * through the API server's service proxy (the cluster Prometheus's /federate), as the sandbox
- * README's scrape config does.
+ * A real Prometheus on a free loopback port with the given scrape configs (none: it answers
+ * queries such as vector(1) and holds no series). `files` are written beside its config.
  */
-export async function startShopPrometheus(
-  cluster: { server: string; token: string },
-  caPem: string,
-): Promise<TestPrometheus> {
+export async function startPrometheus(scrapeConfigs: string[] = [], files: Record<string, { text: string; mode?: number }> = {}): Promise<TestPrometheus> {
   const dir = mkdtempSync(path.join(tmpdir(), "checks-prom-"));
   const port = await freePort();
-  writeFileSync(path.join(dir, "ca.pem"), caPem);
-  writeFileSync(path.join(dir, "token"), cluster.token, { mode: 0o600 });
-  const api = new URL(cluster.server);
+  for (const [name, f] of Object.entries(files)) writeFileSync(path.join(dir, name), f.text, f.mode ? { mode: f.mode } : {});
   const config = [
     "global: { scrape_interval: 1s, scrape_timeout: 1s }",
-    "scrape_configs:",
-    "  - job_name: shop",
-    "    honor_labels: true",
-    "    scheme: https",
-    `    metrics_path: ${api.pathname}/api/v1/namespaces/monitoring/services/prometheus:web/proxy/federate`,
-    `    tls_config: { ca_file: ${path.join(dir, "ca.pem")} }`,
-    `    authorization: { credentials_file: ${path.join(dir, "token")} }`,
-    `    static_configs: [{ targets: ["${api.host}"] }]`,
+    scrapeConfigs.length ? "scrape_configs:" : "scrape_configs: []",
+    ...scrapeConfigs.map((c) => c.replaceAll("$DIR", dir)),
     "",
   ].join("\n");
   writeFileSync(path.join(dir, "prometheus.yml"), config);
@@ -67,4 +55,22 @@ export async function startShopPrometheus(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A real Prometheus that scrapes a sandbox cluster's shop every second through the API server's
+ * service proxy (the cluster Prometheus's /federate), as the sandbox README's scrape config does.
+ */
+export function startShopPrometheus(cluster: { server: string; token: string }, caPem: string): Promise<TestPrometheus> {
+  const api = new URL(cluster.server);
+  const job = [
+    "  - job_name: shop",
+    "    honor_labels: true",
+    "    scheme: https",
+    `    metrics_path: ${api.pathname}/api/v1/namespaces/monitoring/services/prometheus:web/proxy/federate`,
+    "    tls_config: { ca_file: $DIR/ca.pem }",
+    "    authorization: { credentials_file: $DIR/token }",
+    `    static_configs: [{ targets: ["${api.host}"] }]`,
+  ].join("\n");
+  return startPrometheus([job], { "ca.pem": { text: caPem }, token: { text: cluster.token, mode: 0o600 } });
 }

@@ -2,10 +2,11 @@ import type { z } from "zod";
 import { systemPing } from "./system-ping";
 import { systemSleep } from "./system-sleep";
 import { trialsExpire } from "./trials-expire";
+import { webhooksDeliver } from "./webhooks-deliver";
 
 // Every job type the service knows. Definitions hold no handler code, so the web app can
 // import them without pulling in what the worker runs.
-export const jobDefinitions = [systemPing, systemSleep, trialsExpire] as const;
+export const jobDefinitions = [systemPing, systemSleep, trialsExpire, webhooksDeliver] as const;
 
 export type AnyJobDefinition = (typeof jobDefinitions)[number];
 export type JobName = AnyJobDefinition["name"];
@@ -17,4 +18,4 @@ export function findJobDefinition(name: string): AnyJobDefinition | undefined {
   return jobDefinitions.find((d) => d.name === name);
 }
 
-export { systemPing, systemSleep, trialsExpire };
+export { systemPing, systemSleep, trialsExpire, webhooksDeliver };

@@ -32,6 +32,8 @@ export interface TestCluster {
   core: CoreV1Api;
   apps: AppsV1Api;
   policy: PolicyV1Api;
+  /** The virtual cluster's kubeconfig, for clients of other API groups. */
+  kubeconfig: KubeConfig;
 }
 
 /** A team with a demo sandbox cluster; team settings and the virtual cluster's access may be overridden. */
@@ -54,6 +56,7 @@ export async function createTestCluster(
     core: kc.makeApiClient(CoreV1Api),
     apps: kc.makeApiClient(AppsV1Api),
     policy: kc.makeApiClient(PolicyV1Api),
+    kubeconfig: kc,
   };
 }
 

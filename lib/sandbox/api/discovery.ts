@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { groups, RESOURCES, type ResourceType } from "../resources";
 
 /** The Kubernetes version the sandbox reports. */
@@ -21,19 +22,19 @@ export function apiVersions() {
   };
 }
 
-function groupDoc(name: string, version: string) {
-  const gv = { groupVersion: `${name}/${version}`, version };
-  return { name, versions: [gv], preferredVersion: gv };
+function groupDoc(name: string, versions: string[]) {
+  const gvs = versions.map((version) => ({ groupVersion: `${name}/${version}`, version }));
+  return { name, versions: gvs, preferredVersion: gvs[0]! };
 }
 
 /** The API groups, those the cluster serves when `served` is given. */
 export function apiGroupList(served: (group: string) => boolean = () => true) {
-  return { kind: "APIGroupList", apiVersion: "v1", groups: groups().filter((g) => served(g.name)).map((g) => groupDoc(g.name, g.version)) };
+  return { kind: "APIGroupList", apiVersion: "v1", groups: groups().filter((g) => served(g.name)).map((g) => groupDoc(g.name, g.versions)) };
 }
 
 export function apiGroup(name: string) {
   const g = groups().find((x) => x.name === name);
-  return g ? { kind: "APIGroup", apiVersion: "v1", ...groupDoc(g.name, g.version) } : undefined;
+  return g ? { kind: "APIGroup", apiVersion: "v1", ...groupDoc(g.name, g.versions) } : undefined;
 }
 
 function resourceDocs(t: ResourceType) {
@@ -46,6 +47,8 @@ function resourceDocs(t: ResourceType) {
   };
   if (t.shortNames) main.shortNames = t.shortNames;
   if (t.categories) main.categories = t.categories;
+  // Stored kinds carry the hash of their storage version (computed per request kinds have none).
+  if (!t.virtual) main.storageVersionHash = createHash("sha256").update(`${t.group}/${t.version}/${t.kind}`).digest("base64").slice(0, 11);
   const subs = t.subresources.map((s) => ({
     name: `${t.plural}/${s.name}`,
     singularName: "",
@@ -63,7 +66,8 @@ export function resourceList(group: string, version: string) {
   if (ts.length === 0) return undefined;
   return {
     kind: "APIResourceList",
-    apiVersion: "v1",
+    // Upstream's /api/v1 names no apiVersion; the groups' lists do.
+    ...(group ? { apiVersion: "v1" } : {}),
     groupVersion: group ? `${group}/${version}` : version,
     resources: ts.flatMap(resourceDocs),
   };

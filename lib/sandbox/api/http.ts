@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ApiError, badRequest, tooDeep, tooLarge } from "../errors";
-import { DEFAULT_MAX_JSON_DEPTH, depthExceeded } from "../limits";
+import { ApiError, badRequest, tooDeep, tooLarge, unsupportedMedia } from "../errors";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { DEFAULT_MAX_JSON_DEPTH, depthExceeded, valueDepth } from "../limits";
 import { decodeK8sProtobuf } from "./protobuf";
 
 /** Upstream's limit on a request body. */
@@ -30,8 +31,10 @@ function depthRefusal(text: Buffer, ch: string, kind: string | undefined): ApiEr
 export async function readJson(req: IncomingMessage, opts: BodyOptions = {}): Promise<unknown> {
   const type = (req.headers["content-type"] ?? "application/json").split(";")[0]!.trim();
   const protobuf = type === "application/vnd.kubernetes.protobuf";
-  if (!protobuf && type !== "application/json" && !type.endsWith("+json") && type !== "*/*" && type !== "") {
+  const yaml = type === "application/apply-patch+yaml" || type === "application/yaml";
+  if (!protobuf && !yaml && type !== "application/json" && !type.endsWith("+json") && type !== "*/*" && type !== "") {
     req.resume();
+    if (opts.kind === "patch") throw unsupportedMedia(type);
     throw new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
   }
   const len = Number(req.headers["content-length"] ?? 0);
@@ -54,6 +57,7 @@ export async function readJson(req: IncomingMessage, opts: BodyOptions = {}): Pr
   if (protobuf) return decodeK8sProtobuf(raw);
   const deep = depthExceeded(raw, opts.maxDepth ?? DEFAULT_MAX_JSON_DEPTH);
   if (deep) throw depthRefusal(raw, deep, opts.kind);
+  if (yaml) return readYaml(raw, opts);
   const text = raw.toString("utf8");
   if (!text.trim()) throw badRequest("the request body is empty");
   try {
@@ -61,6 +65,20 @@ export async function readJson(req: IncomingMessage, opts: BodyOptions = {}): Pr
   } catch (e) {
     throw badRequest(`the body of the request could not be decoded: ${e instanceof Error ? e.message : "invalid JSON"}`);
   }
+}
+
+/** A YAML body (server-side apply's configuration; JSON is YAML too), within the depth limit. */
+function readYaml(raw: Buffer, opts: BodyOptions): unknown {
+  let v: unknown;
+  try {
+    v = parseYaml(raw.toString("utf8"), { maxAliasCount: 100 }) as unknown;
+  } catch (e) {
+    throw badRequest(`error decoding YAML: ${e instanceof Error ? e.message.split("\n")[0] : "invalid YAML"}`);
+  }
+  if (v === null || v === undefined) throw badRequest("the request body is empty");
+  const max = opts.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  if (valueDepth(v) > max) throw tooDeep(`error decoding YAML: the document nests more than ${max} levels deep`);
+  return v;
 }
 
 export function sendJson(res: ServerResponse, code: number, body: unknown) {
@@ -72,6 +90,11 @@ export function sendJson(res: ServerResponse, code: number, body: unknown) {
 export function sendBuffer(res: ServerResponse, code: number, buf: Buffer, type = "application/json") {
   res.writeHead(code, { "Content-Type": type, "Content-Length": buf.length, "Cache-Control": "no-cache, private" });
   res.end(buf);
+}
+
+/** A single object as YAML, as `Accept: application/yaml` asks. */
+export function sendYaml(res: ServerResponse, code: number, body: unknown) {
+  sendBuffer(res, code, Buffer.from(stringifyYaml(body)), "application/yaml");
 }
 
 export function sendError(res: ServerResponse, err: ApiError) {
@@ -95,6 +118,41 @@ export function write(res: ServerResponse, chunk: Buffer | string): Promise<void
     res.on("drain", done);
     res.on("close", done);
   });
+}
+
+const MEDIA_TYPES = "application/json, application/yaml, application/vnd.kubernetes.protobuf";
+
+/** What a GET is answered with, from its Accept header, as kube-apiserver negotiates it. */
+export interface Representation {
+  as: "object" | "Table" | "PartialObjectMetadata" | "PartialObjectMetadataList";
+  yaml: boolean;
+}
+
+/**
+ * The first acceptable media range of the Accept header. Protobuf is answered as JSON (the
+ * sandbox encodes no protobuf); a request that accepts nothing the server offers is refused with
+ * 406, in either of upstream's two wordings (a known type with an unknown `as=`, or no known type).
+ */
+export function negotiate(req: IncomingMessage, list: boolean): Representation {
+  const accept = req.headers.accept;
+  if (!accept) return { as: "object", yaml: false };
+  let knownType = false;
+  for (const range of accept.split(",")) {
+    const [type, ...params] = range.split(";").map((x) => x.trim());
+    const t = (type ?? "").toLowerCase();
+    const json = t === "application/json" || t === "application/vnd.kubernetes.protobuf" || t === "*/*" || t === "application/*";
+    const yaml = t === "application/yaml";
+    if (!json && !yaml) continue;
+    knownType = true;
+    const p = Object.fromEntries(params.map((x) => x.split("=").map((y) => y.trim()) as [string, string]));
+    if (!p.as) return { as: "object", yaml };
+    const metaGroup = p.g === "meta.k8s.io" && (p.v === "v1" || p.v === "v1beta1");
+    if (!metaGroup || yaml) continue;
+    if (p.as === "Table") return { as: "Table", yaml: false };
+    if (p.as === (list ? "PartialObjectMetadataList" : "PartialObjectMetadata")) return { as: p.as, yaml: false };
+  }
+  if (knownType) throw new ApiError(406, "NotAcceptable", `only the following media types are accepted: ${MEDIA_TYPES}`);
+  throw new ApiError(406, "NotAcceptable", `406: Not Acceptable\n\nAvailable representations: ${MEDIA_TYPES}`, {});
 }
 
 export function wantsTable(req: IncomingMessage): boolean {

@@ -1,7 +1,7 @@
 import { badRequest, ApiError } from "../errors";
 
-// kubectl 1.33's imperative commands (create namespace|configmap|secret|deployment|job|service,
-// run, expose) send their objects as Kubernetes protobuf. This decodes the kinds they send into
+// kubectl 1.33's imperative commands (create namespace|configmap|secret|deployment|job|service|
+// role|rolebinding|clusterrole|clusterrolebinding|token|priorityclass|quota, run, expose) send their objects as Kubernetes protobuf. This decodes the kinds they send into
 // JSON, by the field numbers of k8s.io/api's generated.proto; unknown fields are dropped.
 
 type Kind = "string" | "int" | "bool" | "bytes" | "time" | "quantity" | "intstr" | Msg | MapOf;
@@ -115,6 +115,12 @@ const JobSpec: Schema = {
 const CronJobSpec: Schema = { 1: ["schedule", "string"], 2: ["startingDeadlineSeconds", "int"], 3: ["concurrencyPolicy", "string"], 4: ["suspend", "bool"], 5: ["jobTemplate", m(() => ({ 1: ["metadata", m(() => ObjectMeta)], 2: ["spec", m(() => JobSpec)] }))] };
 const withMeta = (spec: Schema): Schema => ({ 1: ["metadata", m(() => ObjectMeta)], 2: ["spec", m(() => spec)] });
 const Preconditions: Schema = { 1: ["uid", "string"], 2: ["resourceVersion", "string"] };
+const PolicyRule: Schema = { 1: ["verbs", "string", true], 2: ["apiGroups", "string", true], 3: ["resources", "string", true], 4: ["resourceNames", "string", true], 5: ["nonResourceURLs", "string", true] };
+const Subject: Schema = { 1: ["kind", "string"], 2: ["apiGroup", "string"], 3: ["name", "string"], 4: ["namespace", "string"] };
+const RoleRef: Schema = { 1: ["apiGroup", "string"], 2: ["kind", "string"], 3: ["name", "string"] };
+const Role: Schema = { 1: ["metadata", m(() => ObjectMeta)], 2: ["rules", m(() => PolicyRule), true] };
+const Binding: Schema = { 1: ["metadata", m(() => ObjectMeta)], 2: ["subjects", m(() => Subject), true], 3: ["roleRef", m(() => RoleRef)] };
+const BoundObjectReference: Schema = { 1: ["kind", "string"], 2: ["apiVersion", "string"], 3: ["name", "string"], 4: ["uid", "string"] };
 
 const KINDS: Record<string, Schema> = {
   Namespace: withMeta({ 1: ["finalizers", "string", true] }),
@@ -135,6 +141,25 @@ const KINDS: Record<string, Schema> = {
     2: ["nonResourceAttributes", m(() => ({ 1: ["path", "string"], 2: ["verb", "string"] }))],
   }),
   SelfSubjectRulesReview: withMeta({ 1: ["namespace", "string"] }),
+  Role,
+  ClusterRole: { ...Role, 3: ["aggregationRule", m(() => ({ 1: ["clusterRoleSelectors", m(() => LabelSelector), true] }))] },
+  RoleBinding: Binding,
+  ClusterRoleBinding: Binding,
+  TokenRequest: withMeta({ 1: ["audiences", "string", true], 3: ["boundObjectRef", m(() => BoundObjectReference)], 4: ["expirationSeconds", "int"] }),
+  PriorityClass: { 1: ["metadata", m(() => ObjectMeta)], 2: ["value", "int"], 3: ["globalDefault", "bool"], 4: ["description", "string"], 5: ["preemptionPolicy", "string"] },
+  ResourceQuota: withMeta({ 1: ["hard", map("quantity")], 2: ["scopes", "string", true] }),
+  "autoscaling/v1 HorizontalPodAutoscaler": withMeta({
+    1: ["scaleTargetRef", m(() => ({ 1: ["kind", "string"], 2: ["name", "string"], 3: ["apiVersion", "string"] }))],
+    2: ["minReplicas", "int"],
+    3: ["maxReplicas", "int"],
+    4: ["targetCPUUtilizationPercentage", "int"],
+  }),
+  "autoscaling/v2 HorizontalPodAutoscaler": withMeta({
+    1: ["scaleTargetRef", m(() => ({ 1: ["kind", "string"], 2: ["name", "string"], 3: ["apiVersion", "string"] }))],
+    2: ["minReplicas", "int"],
+    3: ["maxReplicas", "int"],
+    4: ["metrics", m(() => ({ 1: ["type", "string"], 4: ["resource", m(() => ({ 1: ["name", "string"], 2: ["target", m(() => ({ 1: ["type", "string"], 2: ["value", "quantity"], 3: ["averageValue", "quantity"], 4: ["averageUtilization", "int"] }))] }))] })), true],
+  }),
 };
 
 class Reader {
@@ -232,7 +257,7 @@ export function decodeK8sProtobuf(body: Buffer): Record<string, unknown> {
     raw?: string;
   };
   const kind = env.typeMeta?.kind ?? "";
-  const schema = KINDS[kind];
+  const schema = KINDS[`${env.typeMeta?.apiVersion ?? ""} ${kind}`] ?? KINDS[kind];
   if (!schema)
     throw new ApiError(415, "UnsupportedMediaType", `the sandbox reads ${kind || "this kind"} only as JSON: the body of the request was in an unknown format - accepted media types include: application/json`);
   const obj = decode(Buffer.from(env.raw ?? "", "base64"), schema);

@@ -76,11 +76,36 @@ function apiServerNode(c: ClusterHandle): KObject | undefined {
   return undefined;
 }
 
-/** Round trip from the API server to a pod's node; null when the network drops it. */
-function hop(c: ClusterHandle, node: string | undefined): number | null {
+let hops = 0;
+
+/**
+ * Round trip from the API server to a pod; null when the network drops it. Latency faults on the
+ * pod add to it (netem delays all it sends); loss and partitions do not, since the runner spares
+ * its way to the API server (lib/sandbox/faults).
+ */
+function hop(c: ClusterHandle, node: string | undefined, ip?: string): number | null {
   const api = apiServerNode(c);
-  if (!api) return 0;
-  return c.network.rtt(api, node ? c.store.get(NODE, "", node) : undefined, 0);
+  const extra = ip ? c.faults.path(undefined, [ip], ++hops, true).extraMs : 0;
+  if (!api) return extra;
+  const r = c.network.rtt(api, node ? c.store.get(NODE, "", node) : undefined, 0);
+  return r === null ? null : r + extra;
+}
+
+/**
+ * HTTP faults on the pod's port, as the runner's proxy applies them to the requests arriving
+ * there: the affected share (error diffusion, so exactly that share) is delayed, and answered with
+ * the fault's status and the runner's body when it has one.
+ */
+function withHttpFaults(c: ClusterHandle, ip: string, port: number | undefined, path: string, a: AppAnswer): AppAnswer {
+  let out = a;
+  const model = appModel(c);
+  for (const f of c.faults.http(ip, port, path)) {
+    if (!model.decideFailure(`fault/${ip}:${port}/${f.pathPrefix ?? ""}`, f.percent / 100)) continue;
+    out = f.status !== undefined
+      ? { status: f.status, contentType: "text/plain; charset=utf-8", body: `Error ${f.status} injected by a Pystol fault.\n`, latencyMs: f.delayMs }
+      : { ...out, latencyMs: out.latencyMs + f.delayMs };
+  }
+  return out;
 }
 
 async function send(req: IncomingMessage, res: ServerResponse, a: AppAnswer, hopMs: number): Promise<void> {
@@ -139,9 +164,10 @@ async function proxyService(c: ClusterHandle, req: IncomingMessage, res: ServerR
   if (!backends.length) throw unavailable(`no endpoints available for service "${target.id}"`);
   const model = appModel(c);
   const b = model.pick(`${target.ns}/${name}`, backends);
-  const rtt = hop(c, b.node);
+  const rtt = hop(c, b.node, b.ip);
   if (rtt === null) return unreachable(res, b.ip, b.ports.get(portName)!, "timeout");
-  await send(req, res, answer(model, { ns: target.ns, service: name, pod: b.pod, portName, path: target.path, accept: req.headers.accept ?? "" }), rtt);
+  const a = answer(model, { ns: target.ns, service: name, pod: b.pod, portName, path: target.path, accept: req.headers.accept ?? "" });
+  await send(req, res, withHttpFaults(c, b.ip, b.ports.get(portName), target.path, a), rtt);
 }
 
 type PodSpec = { nodeName?: string; containers?: { ports?: { containerPort: number; name?: string }[] }[] };
@@ -158,9 +184,10 @@ async function proxyPod(c: ClusterHandle, req: IncomingMessage, res: ServerRespo
   if (!isNumber(port)) throw unavailable(`error trying to reach service: dial tcp: lookup tcp/${port}: unknown port`);
   const p = declared.find((x) => x.containerPort === Number(port));
   if (!p || !podHealthy(pod)) return unreachable(res, ip, port, "refused");
-  const rtt = hop(c, spec.nodeName);
+  const rtt = hop(c, spec.nodeName, ip);
   if (rtt === null) return unreachable(res, ip, port, "timeout");
   const svc = [...c.store.each(SERVICE, target.ns)].find((s) => mapSelectorMatcher((s.spec as { selector?: unknown }).selector)(pod.metadata.labels));
   const model = appModel(c);
-  await send(req, res, answer(model, { ns: target.ns, service: svc?.metadata.name, pod: parsed.name, portName: p.name ?? "", path: target.path, accept: req.headers.accept ?? "" }), rtt);
+  const a = answer(model, { ns: target.ns, service: svc?.metadata.name, pod: parsed.name, portName: p.name ?? "", path: target.path, accept: req.headers.accept ?? "" });
+  await send(req, res, withHttpFaults(c, ip, Number(port), target.path, a), rtt);
 }

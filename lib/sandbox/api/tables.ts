@@ -1,5 +1,7 @@
 import type { ResourceType } from "../resources";
 import type { KObject } from "../types";
+import { MORE_COLUMNS } from "./columns";
+import { age } from "./age";
 
 type Col = { name: string; type?: string; format?: string; priority?: number; cell: (o: KObject) => unknown };
 type R = Record<string, unknown>;
@@ -7,22 +9,6 @@ const s = (o: KObject) => (o.spec ?? {}) as R;
 const st = (o: KObject) => (o.status ?? {}) as R;
 const n = (v: unknown) => (typeof v === "number" ? v : 0);
 
-/** kubectl's HumanDuration. */
-export function age(ts: string | undefined, now = Date.now()): string {
-  if (!ts) return "<unknown>";
-  const sec = Math.max(0, Math.floor((now - Date.parse(ts)) / 1000));
-  const min = Math.floor(sec / 60);
-  const h = Math.floor(min / 60);
-  const d = Math.floor(h / 24);
-  if (sec < 120) return `${sec}s`;
-  if (min < 10) return sec % 60 ? `${min}m${sec % 60}s` : `${min}m`;
-  if (min < 180) return `${min}m`;
-  if (h < 8) return min % 60 ? `${h}h${min % 60}m` : `${h}h`;
-  if (h < 48) return `${h}h`;
-  if (h < 192) return h % 24 ? `${d}d${h % 24}h` : `${d}d`;
-  if (d < 730) return `${d}d`;
-  return `${Math.floor(d / 365)}y`;
-}
 
 const NAME: Col = { name: "Name", format: "name", cell: (o) => o.metadata.name };
 const AGE: Col = { name: "Age", cell: (o) => age(o.metadata.creationTimestamp) };
@@ -41,6 +27,20 @@ export function podStatus(o: KObject): string {
   if (status.reason) return String(status.reason);
   if (status.phase === "Pending" && s(o).nodeName) return "ContainerCreating";
   return String(status.phase ?? "Pending");
+}
+
+const templateContainers = (o: KObject) => ((((s(o).template ?? {}) as R).spec ?? {}) as { containers?: { name?: string; image?: string }[] }).containers ?? [];
+
+/** metav1.FormatLabelSelector: `k=v` pairs, then the expressions, or <none>. */
+function formatSelector(sel: unknown): string {
+  const x = (sel ?? {}) as { matchLabels?: R; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
+  const parts = Object.entries(x.matchLabels ?? {}).map(([k, v]) => `${k}=${String(v)}`);
+  for (const e of x.matchExpressions ?? []) {
+    const op = { In: "in", NotIn: "notin" }[e.operator];
+    if (op) parts.push(`${e.key} ${op} (${(e.values ?? []).join(",")})`);
+    else parts.push(e.operator === "Exists" ? e.key : `!${e.key}`);
+  }
+  return parts.join(",") || "<none>";
 }
 
 const COLUMNS: Record<string, Col[]> = {
@@ -91,9 +91,12 @@ const COLUMNS: Record<string, Col[]> = {
   "apps/deployments": [
     NAME,
     { name: "Ready", cell: (o) => `${n(st(o).readyReplicas)}/${n(s(o).replicas)}` },
-    { name: "Up-to-date", type: "integer", cell: (o) => n(st(o).updatedReplicas) },
-    { name: "Available", type: "integer", cell: (o) => n(st(o).availableReplicas) },
+    { name: "Up-to-date", cell: (o) => n(st(o).updatedReplicas) },
+    { name: "Available", cell: (o) => n(st(o).availableReplicas) },
     AGE,
+    { name: "Containers", priority: 1, cell: (o) => templateContainers(o).map((c) => c.name).join(",") },
+    { name: "Images", priority: 1, cell: (o) => templateContainers(o).map((c) => c.image).join(",") },
+    { name: "Selector", priority: 1, cell: (o) => formatSelector(s(o).selector) },
   ],
   "apps/replicasets": [
     NAME,
@@ -169,14 +172,27 @@ const COLUMNS: Record<string, Col[]> = {
     { name: "Type", cell: (o) => o.type },
     { name: "Reason", cell: (o) => o.reason },
     { name: "Object", cell: (o) => { const io = (o.involvedObject ?? {}) as R; return `${String(io.kind ?? "").toLowerCase()}/${String(io.name ?? "")}`; } },
+    { name: "Subobject", priority: 1, cell: (o) => ((o.involvedObject ?? {}) as R).fieldPath ?? "" },
+    {
+      name: "Source",
+      priority: 1,
+      cell: (o) => {
+        const src = (o.source ?? {}) as R;
+        const component = src.component ?? o.reportingComponent ?? "";
+        const host = src.host ?? o.reportingInstance ?? "";
+        return host ? `${String(component)}, ${String(host)}` : String(component);
+      },
+    },
     { name: "Message", cell: (o) => o.message },
+    { name: "First Seen", priority: 1, cell: (o) => age((o.firstTimestamp as string) ?? (o.eventTime as string) ?? o.metadata.creationTimestamp) },
+    { name: "Count", priority: 1, cell: (o) => n(o.count) || 1 },
     { name: "Name", format: "name", priority: 1, cell: (o) => o.metadata.name },
   ],
 };
 
 /** A meta.k8s.io/v1 Table of the objects, as kubectl get asks for. */
 export function toTable(t: ResourceType, objs: KObject[], rv: string, include: string | null, extraMeta: R = {}) {
-  const cols = COLUMNS[`${t.group}/${t.plural}`] ?? [NAME, AGE];
+  const cols = COLUMNS[`${t.group}/${t.plural}`] ?? MORE_COLUMNS[`${t.group}/${t.plural}`] ?? [NAME, AGE];
   return {
     kind: "Table",
     apiVersion: "meta.k8s.io/v1",

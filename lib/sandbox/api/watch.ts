@@ -3,11 +3,12 @@ import { apiVersionOf, typeKey, type ResourceType } from "../resources";
 import type { Store, StoreEvent } from "../store";
 import type { KObject } from "../types";
 import { boolParam, wantsTable } from "./http";
-import { parseListQuery, type ListQuery } from "./list";
+import { parseListQuery, parseResourceVersion, type ListQuery } from "./list";
 import { toTable } from "./tables";
 
 const MAX_BUFFERED = 64 * 1024 * 1024;
-const BOOKMARK_MS = 15_000;
+const BOOKMARK_MS = 60_000;
+const BOOKMARK_BEFORE_END_MS = 1_000;
 
 interface Watcher {
   ns: string | undefined;
@@ -65,11 +66,13 @@ export class WatchHub {
 
   /** Serve a WATCH: initial state or history since resourceVersion, then live events. */
   serve(req: IncomingMessage, res: ServerResponse, t: ResourceType, ns: string | undefined, q: URLSearchParams) {
-    const lq = parseListQuery(q);
+    const lq = parseListQuery(q, t);
     const table = wantsTable(req) ? { include: q.get("includeObject"), sentColumns: false } : null;
     const w: Watcher = { ns, q: lq, res, table, t };
     const rvParam = q.get("resourceVersion");
     const tkey = typeKey(t);
+    // An unparsable version is refused (500, upstream's words) before the stream starts.
+    if (rvParam) parseResourceVersion(rvParam);
     res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private", "Transfer-Encoding": "chunked" });
     res.flushHeaders();
     if (rvParam && rvParam !== "0") {
@@ -108,16 +111,21 @@ export class WatchHub {
     if (!set) this.byType.set(tkey, (set = new Set()));
     set.add(w);
     const timers: NodeJS.Timeout[] = [];
+    const timeout = Number(q.get("timeoutSeconds") ?? 0);
     if (boolParam(q, "allowWatchBookmarks")) {
+      // As the watch cache does: a bookmark once the version has moved since the last one, every
+      // minute, and shortly before the watch's own timeout ends it.
       const kind = t.kind;
       const av = apiVersionOf(t);
-      timers.push(
-        setInterval(() => {
-          res.write(JSON.stringify({ type: "BOOKMARK", object: { kind, apiVersion: av, metadata: { resourceVersion: String(this.store.rv) } } }) + "\n");
-        }, BOOKMARK_MS),
-      );
+      let marked = this.store.rv;
+      const bookmark = () => {
+        if (this.store.rv <= marked || res.destroyed) return;
+        marked = this.store.rv;
+        res.write(JSON.stringify({ type: "BOOKMARK", object: { kind, apiVersion: av, metadata: { resourceVersion: String(marked), creationTimestamp: null } } }) + "\n");
+      };
+      timers.push(setInterval(bookmark, BOOKMARK_MS));
+      if (timeout > 0) timers.push(setTimeout(bookmark, Math.max(0, timeout * 1000 - BOOKMARK_BEFORE_END_MS)));
     }
-    const timeout = Number(q.get("timeoutSeconds") ?? 0);
     timers.push(setTimeout(() => res.end(), (timeout > 0 ? timeout : 1800) * 1000));
     const cleanup = () => {
       set.delete(w);

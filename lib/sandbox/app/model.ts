@@ -96,6 +96,8 @@ export class AppModel {
   private states = new Map<string, ServiceState>();
   private outcomes = new Map<string, RouteOutcome>();
   private computedAt = -Infinity;
+  /** The fault set the state was computed with (lib/sandbox/faults): a change recomputes at once. */
+  private faultsVersion = -1;
   private readonly acc = new Map<string, Accumulator>();
   private integratedTo: number;
   /** Error diffusion per route: a share s of failures fails exactly every 1/s-th request. */
@@ -120,7 +122,7 @@ export class AppModel {
 
   /** The current state: computed again after every Endpoints change, and once per tick for the network. */
   private refresh() {
-    if (this.now() - this.computedAt < TICK_MS) return;
+    if (this.now() - this.computedAt < TICK_MS && this.c.faults.version === this.faultsVersion) return;
     this.integrate();
     this.recompute();
   }
@@ -135,6 +137,7 @@ export class AppModel {
       this.states.set(`${m.ns}/${m.name}`, { model: m, ready, ...serviceFigures(m, ready.length) });
     }
     this.computedAt = t;
+    this.faultsVersion = this.c.faults.version;
   }
 
   state(ns: string, name: string): ServiceState | undefined {
@@ -162,7 +165,7 @@ export class AppModel {
       const dns = serviceNs(cl.to);
       const dep = this.outcomeOf(dns, cl.to, "/", depth + 1);
       const depState = this.states.get(`${dns}/${cl.to}`);
-      const link = dep && depState ? this.link(st.ready, depState.ready) : { reach: 0, rttMs: 0 };
+      const link = dep && depState ? this.link(st.ready, depState.ready, dns, cl.to) : { reach: 0, rttMs: 0 };
       const failShare = dep ? 1 - (1 - dep.failShare) * link.reach : 1;
       const callMs = dep && failShare < 1 ? dep.latencyMs + link.rttMs : 0;
       calls.push({ service: cl.to, optional: !!cl.optional, down: !dep || link.reach === 0, failShare, latencyMs: round(callMs) });
@@ -174,16 +177,34 @@ export class AppModel {
     return out;
   }
 
-  /** Share of caller→callee pod pairs the simulated network connects, and their mean round trip. */
-  private link(from: Backend[], to: Backend[]): { reach: number; rttMs: number } {
+  /**
+   * Share of caller→callee pod pairs the simulated network connects, and their mean round trip:
+   * the nodes' round trip and the admin interface's rules, plus what faults on either pod do
+   * (lib/sandbox/faults): added latency, loss and partitions on the path, the caller's DNS
+   * failing or slowing the callee's names, HTTP faults on the callee's `http` port (calls between
+   * services are requests to `/`). A lossy pair counts by the share of calls that get through.
+   */
+  private link(from: Backend[], to: Backend[], ns: string, service: string): { reach: number; rttMs: number } {
+    const svcIp = (this.c.store.get(SERVICE, ns, service)?.spec as { clusterIP?: string } | undefined)?.clusterIP;
+    const names = [service, `${service}.${ns}`, `${service}.${ns}.svc`, `${service}.${ns}.svc.cluster.local`];
+    const faults = this.c.faults;
     let ok = 0;
     let rtt = 0;
     for (const a of from)
       for (const b of to) {
         const r = this.c.network.rtt(nodeOf(this.c, a.node), nodeOf(this.c, b.node), 0);
         if (r === null) continue;
-        ok++;
-        rtt += r;
+        const path = faults.path(a.ip, svcIp && svcIp !== "None" ? [b.ip, svcIp] : [b.ip]);
+        const lookup = faults.dns(a.ip, names);
+        if (path.partitioned || lookup.fail) continue;
+        let pass = 1 - path.loss;
+        let ms = r + path.extraMs + lookup.delayMs;
+        for (const h of faults.http(b.ip, b.ports.get("http"), "/")) {
+          ms += (h.delayMs * h.percent) / 100;
+          if (h.status !== undefined) pass *= 1 - h.percent / 100;
+        }
+        ok += pass;
+        rtt += ms * pass;
       }
     const pairs = from.length * to.length;
     return pairs ? { reach: ok / pairs, rttMs: ok ? rtt / ok : 0 } : { reach: 0, rttMs: 0 };

@@ -5,6 +5,11 @@ import path from "node:path";
 import { SandboxAdminClient, type CreateClusterRequest, type CreatedCluster } from "../admin-client";
 import { startSandboxServer, type SandboxServer } from "../server";
 
+/** Every versioned kubectl copy the sandbox supports (1.27 to 1.33), for smoke steps per version. */
+export const KUBECTL_VERSIONS = ["1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33"]
+  .map((v) => ({ version: v, bin: `/usr/lib/google-cloud-sdk/bin/kubectl.${v}` }))
+  .filter((k) => existsSync(k.bin));
+
 /** The kubectl copies the conformance tests drive: the oldest and newest versioned ones, and the default. */
 export const KUBECTLS = [
   "/usr/lib/google-cloud-sdk/bin/kubectl.1.27",
@@ -17,6 +22,8 @@ export interface Harness {
   admin: SandboxAdminClient;
   dir: string;
   newCluster(seed?: "demo" | "empty", limits?: CreateClusterRequest["limits"]): Promise<CreatedCluster & { kubeconfigPath: string }>;
+  /** A kubeconfig file for the cluster with another bearer token (a service account's). */
+  kubeconfigWithToken(c: CreatedCluster, token: string): string;
   close(): Promise<void>;
 }
 
@@ -40,6 +47,13 @@ export async function startHarness(): Promise<Harness> {
       const kubeconfigPath = path.join(dir, `kc-${n++}.yaml`);
       writeFileSync(kubeconfigPath, c.kubeconfig, { mode: 0o600 });
       return { ...c, kubeconfigPath };
+    },
+    kubeconfigWithToken(c, token) {
+      const p = path.join(dir, `kc-${n++}.yaml`);
+      const replaced = c.kubeconfig.replace(/^(\s*token:\s*).*$/m, (_, lead: string) => `${lead}${token}`);
+      if (replaced === c.kubeconfig) throw new Error("the kubeconfig has no token line");
+      writeFileSync(p, replaced, { mode: 0o600 });
+      return p;
     },
     async close() {
       await server.close();

@@ -174,4 +174,36 @@ describe.each(KUBECTLS)("kubectl %s against the sandbox", (bin) => {
     const stale = await k(["replace", "-f", "-"], cm);
     expect(stale.stderr).toContain("the object has been modified");
   });
+
+  it("get deploy -o wide shows containers, images and the selector", async () => {
+    const wide = await k(["get", "deploy", "-n", "shop", "-o", "wide"]);
+    expect(wide.code, wide.stderr).toBe(0);
+    expect(wide.stdout).toMatch(/NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR/);
+    const image = (await k(["get", "deploy", "frontend", "-n", "shop", "-o", "jsonpath={.spec.template.spec.containers[0].image}"])).stdout;
+    expect(wide.stdout).toMatch(new RegExp(`frontend\\s+3/3\\s+3\\s+3\\s+\\S+\\s+frontend\\s+${image.replace(/[.]/g, "\\.")}\\s+app=frontend`));
+  });
+
+  it("deletes in the foreground: dependents first, then the deployment; orphaning keeps them", async () => {
+    const ns = `cascade-${KUBECTLS.indexOf(bin)}`;
+    expect((await k(["create", "namespace", ns])).code).toBe(0);
+    for (const name of ["fg", "orph"]) {
+      expect((await k(["-n", ns, "create", "deployment", name, "--image=nginx:1.25", "--replicas=2"])).code).toBe(0);
+      expect((await k(["-n", ns, "rollout", "status", `deployment/${name}`, "--timeout=30s"])).stdout).toContain("successfully rolled out");
+    }
+    const fg = await k(["-n", ns, "delete", "deployment", "fg", "--cascade=foreground"]);
+    expect(fg.code, fg.stderr).toBe(0);
+    expect(fg.stdout).toContain('deployment.apps "fg" deleted');
+    // kubectl waited until the deployment was gone, which the finalizer held until its ReplicaSet and pods were.
+    expect((await k(["-n", ns, "get", "deployment", "fg"])).stderr).toContain('deployments.apps "fg" not found');
+    expect((await k(["-n", ns, "get", "rs,pods", "-l", "app=fg", "-o", "name"])).stdout.trim()).toBe("");
+
+    const orph = await k(["-n", ns, "delete", "deployment", "orph", "--cascade=orphan"]);
+    expect(orph.code, orph.stderr).toBe(0);
+    expect((await k(["-n", ns, "get", "deployment", "orph"])).code).not.toBe(0);
+    const rs = await k(["-n", ns, "get", "rs", "-l", "app=orph", "-o", "jsonpath={.items[*].metadata.ownerReferences}"]);
+    expect(rs.code).toBe(0);
+    expect(rs.stdout.trim()).toBe("");
+    expect((await k(["-n", ns, "get", "rs", "-l", "app=orph", "-o", "name"])).stdout.trim()).not.toBe("");
+    await k(["delete", "namespace", ns, "--wait=false"]);
+  });
 });

@@ -15,9 +15,12 @@ export function raw(
   body?: string | Buffer,
   contentType = "application/json",
   accept = "application/json",
+  headers: Record<string, string | string[]> = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method, ca: caPem, headers: { authorization: `Bearer ${token}`, "content-type": contentType, accept } }, (res) => {
+    // An empty token sends no Authorization header at all (an anonymous request).
+    const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    const req = https.request(url, { method, ca: caPem, headers: { ...auth, "content-type": contentType, accept, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {

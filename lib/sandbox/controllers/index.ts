@@ -10,9 +10,12 @@ import { reconcileNamespace } from "./namespaces";
 import { collectOrphanPods, heartbeat } from "./nodes";
 import { reconcilePdbs } from "./pdb";
 import { schedulePodStart } from "./pods";
+import { scheduleEphemeralStart, unstartedEphemeral } from "./ephemeral";
 import { reconcileReplicaSet } from "./replicaset";
 import { schedule } from "./scheduler";
 import { reconcileEndpoints } from "./services";
+import { finishDeletion } from "./garbage";
+import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, resourceOf } from "../objects";
 import { reconcileStatefulSet } from "./statefulset";
 import { controllerRef, phaseOf } from "./util";
 
@@ -34,9 +37,13 @@ export class Controllers {
   private readonly unscheduled = new Set<string>();
   private readonly toStart = new Set<string>();
   private readonly starting = new Set<string>();
+  /** Ephemeral containers waiting for their start (podUid/name). */
+  private readonly startingEphemeral = new Set<string>();
   private readonly terminating = new Set<string>();
   /** Pods that fitted on no node at their last try. */
   private readonly stuck = new Set<string>();
+  /** Objects being deleted in the foreground or orphaning their dependents (garbage.ts). */
+  private readonly finalizing = new Map<string, { t: ResourceType; ns: string; name: string }>();
   private allDaemonSets = false;
   lastError: string | null = null;
 
@@ -55,6 +62,10 @@ export class Controllers {
     const o = ev.obj;
     const ns = o.metadata.namespace ?? "";
     const name = o.metadata.name!;
+    if (ev.type !== "DELETED" && o.metadata.deletionTimestamp && o.metadata.finalizers?.some((f) => f === ORPHAN_FINALIZER || f === FOREGROUND_FINALIZER)) {
+      const t = resourceOf(o);
+      if (t) this.finalizing.set(`${ev.tkey}/${ns}/${name}`, { t, ns, name });
+    }
     switch (ev.tkey) {
       case "pods": {
         const ref = controllerRef(o);
@@ -67,6 +78,7 @@ export class Controllers {
           else this.toStart.add(`${ns}/${name}`);
         }
         if (ev.type === "DELETED" && this.stuck.size) this.retryUnscheduled();
+        if (ev.type !== "DELETED" && unstartedEphemeral(o).length) scheduleEphemeralStart(this.ctx, o, this.startingEphemeral);
         break;
       }
       case "apps/replicasets": {
@@ -174,6 +186,17 @@ export class Controllers {
         this.safely(() => reconcilePdbs(ctx, ns));
       }
     }
+    for (const [key, f] of this.finalizing) {
+      const o = ctx.store.get(f.t, f.ns, f.name);
+      let done = true;
+      this.safely(() => {
+        done = !o || finishDeletion(ctx, f.t, o);
+      });
+      if (done) {
+        this.finalizing.delete(key);
+        did = true;
+      }
+    }
     if (this.terminating.size) {
       const nss = [...this.terminating];
       this.terminating.clear();
@@ -192,8 +215,10 @@ export class Controllers {
       const key = `${p.metadata.namespace}/${p.metadata.name}`;
       this.dirtyNs.add(p.metadata.namespace!);
       if (phaseOf(p) === "Pending") ((p.spec as { nodeName?: string }).nodeName ? this.toStart : this.unscheduled).add(key);
-      else if (phaseOf(p) === "Running")
+      else if (phaseOf(p) === "Running") {
         for (const c of (p.spec as { containers?: { name: string }[] }).containers ?? []) ctx.logs.set(`${p.metadata.uid}/${c.name}`, startupLines(p, c));
+        scheduleEphemeralStart(ctx, p, this.startingEphemeral);
+      }
     }
     for (const n of ctx.store.each(NAMESPACE)) if (n.metadata.deletionTimestamp) this.terminating.add(n.metadata.name!);
     ctx.kick();

@@ -22,6 +22,7 @@ function runningStatus(p: KObject, ready: boolean, restarts: number[], at: strin
     containerStatuses: containersOf(p).map((c, i) => ({
       name: c.name,
       state: { running: { startedAt: at } },
+      lastState: {},
       ready,
       restartCount: restarts[i] ?? 0,
       image: c.image,

@@ -33,9 +33,11 @@ export function reconcileEndpoints(ctx: ClusterContext, ns: string) {
     ctx.store.put(ENDPOINTS, {
       apiVersion: "v1",
       kind: "Endpoints",
-      metadata: cur
-        ? { ...cur.metadata }
-        : { name: svc.metadata.name, namespace: ns, labels: svc.metadata.labels, creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, "Z") },
+      metadata: {
+        ...(cur ? cur.metadata : { name: svc.metadata.name, namespace: ns, labels: svc.metadata.labels, creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, "Z") }),
+        // The endpoints controller notes when the change that moved the endpoints happened.
+        annotations: { ...cur?.metadata.annotations, "endpoints.kubernetes.io/last-change-trigger-time": new Date().toISOString().replace(/\.\d+Z$/, "Z") },
+      },
       ...(subsets.length ? { subsets } : {}),
     });
   }

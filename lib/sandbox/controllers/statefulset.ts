@@ -3,6 +3,7 @@ import { createObject, deleteObject } from "../objects";
 import { shortHash } from "../names";
 import { POD, STATEFULSET } from "../resources";
 import type { KObject } from "../types";
+import { claimVolumes } from "./statefulset-claims";
 import { isActive, isReady, owned, podFromTemplate, specOf, writeStatus, type Obj } from "./util";
 
 const ordinal = (p: KObject) => Number(p.metadata.name!.slice(p.metadata.name!.lastIndexOf("-") + 1));
@@ -37,6 +38,7 @@ export function reconcileStatefulSet(ctx: ClusterContext, sts: KObject) {
     const ps = pod.spec as Obj;
     ps.hostname = `${name}-${i}`;
     if (spec.serviceName) ps.subdomain = spec.serviceName;
+    claimVolumes(ctx, sts, spec, pod);
     createObject(ctx, POD, ns, pod);
     ctx.event(sts, "Normal", "SuccessfulCreate", `create Pod ${name}-${i} in StatefulSet ${name} successful`, "statefulset-controller");
     if (!parallel) acted = true;

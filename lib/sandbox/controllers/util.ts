@@ -2,7 +2,7 @@ import type { ClusterContext } from "../context";
 import { podHealthy } from "../disruption";
 import { clone } from "../objects";
 import type { ResourceType } from "../resources";
-import { apiVersionOf } from "../resources";
+import { apiVersionOf, STATEFULSET } from "../resources";
 import type { KObject, OwnerReference } from "../types";
 
 export type Obj = Record<string, unknown>;
@@ -55,6 +55,8 @@ export function podFromTemplate(owner: KObject, t: ResourceType, template: Obj, 
     apiVersion: "v1",
     kind: "Pod",
     metadata: {
+      // Controllers name their pods by generateName (all but StatefulSets, whose names are ordinals).
+      ...(t !== STATEFULSET ? { generateName: `${owner.metadata.name}-` } : {}),
       name,
       namespace: owner.metadata.namespace,
       labels: { ...(tm.labels ?? {}), ...extraLabels },

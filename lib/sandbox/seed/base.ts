@@ -1,6 +1,9 @@
+import { namespaceDefaults } from "../objects";
 import type { ClusterContext } from "../context";
 import { nowIso } from "../names";
-import { NAMESPACE, SERVICE } from "../resources";
+import { systemPriorityClasses } from "../kinds";
+import { bootstrapPolicy, RBAC_TYPES } from "../rbac";
+import { NAMESPACE, PRIORITY_CLASS, SERVICE } from "../resources";
 import type { KObject } from "../types";
 
 const ns = (name: string, at: string): KObject => ({
@@ -14,7 +17,10 @@ const ns = (name: string, at: string): KObject => ({
 /** What every cluster has: the system namespaces and the kubernetes service. */
 export function seedBase(ctx: ClusterContext) {
   const at = nowIso();
-  for (const n of ["default", "kube-system", "kube-public", "kube-node-lease"]) ctx.store.put(NAMESPACE, ns(n, at));
+  for (const n of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
+    ctx.store.put(NAMESPACE, ns(n, at));
+    namespaceDefaults(ctx, n);
+  }
   ctx.store.put(SERVICE, {
     apiVersion: "v1",
     kind: "Service",
@@ -32,6 +38,10 @@ export function seedBase(ctx: ClusterContext) {
     status: { loadBalancer: {} },
   });
   ctx.serviceIp();
+  const policy = bootstrapPolicy(at);
+  for (const r of policy.roles) ctx.store.put(RBAC_TYPES.CLUSTER_ROLE(), r);
+  for (const b of policy.bindings) ctx.store.put(RBAC_TYPES.CLUSTER_ROLE_BINDING(), b);
+  for (const pc of systemPriorityClasses(at)) ctx.store.put(PRIORITY_CLASS, pc);
 }
 
 export function makeNamespace(name: string): KObject {

@@ -1,4 +1,5 @@
 import { createObject } from "../objects";
+import { namespaceDefaults } from "../objects";
 import { DAEMONSET, DEPLOYMENT, NAMESPACE, NODE, PDB, SERVICE, STATEFULSET } from "../resources";
 import type { KObject } from "../types";
 import { makeNamespace } from "./base";
@@ -88,7 +89,10 @@ export function seedDemo(c: Settleable) {
   c.opts.events = false;
   try {
     for (const n of NODES) c.store.put(NODE, makeNode(c, n));
-    for (const ns of ["shop", "shop-data", "monitoring"]) c.store.put(NAMESPACE, makeNamespace(ns));
+    for (const ns of ["shop", "shop-data", "monitoring"]) {
+      c.store.put(NAMESPACE, makeNamespace(ns));
+      namespaceDefaults(c, ns);
+    }
     for (const a of APPS) {
       const t = a.kind === "StatefulSet" ? STATEFULSET : a.kind === "DaemonSet" ? DAEMONSET : DEPLOYMENT;
       createObject(c, t, a.ns, workload(a));

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ClusterContext } from "../context";
-import { applyDefaults } from "../defaults";
+import { applyDefaults, defaultPodSpec } from "../defaults";
 import { nowIso, randomSuffix, shortHash } from "../names";
 import { DEPLOYMENT, NAMESPACE, NODE, POD, REPLICASET } from "../resources";
 import type { KObject } from "../types";
@@ -104,6 +104,9 @@ export function seedLarge(c: ClusterContext, shape: LargeShape) {
     const owner = [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: rsName, uid: rsUid, controller: true, blockOwnerDeletion: true }];
     const conditions = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"].map((type) => ({ type, status: "True", lastProbeTime: null, lastTransitionTime: at }));
     const image = (template.spec.containers as { image: string }[])[0]!.image;
+    // What a pod gets beyond its template (SetDefaults_Pod, admission), once for all its replicas.
+    const podSpec = { ...template.spec };
+    defaultPodSpec(podSpec);
     for (let r = 0; r < replicas; r++) {
       const node = nodeNames[podIndex++ % nodeNames.length]!;
       const ip = c.podIp(node);
@@ -112,8 +115,8 @@ export function seedLarge(c: ClusterContext, shape: LargeShape) {
         {
           apiVersion: "v1",
           kind: "Pod",
-          metadata: { name: `${rsName}-${randomSuffix()}`, generateName: `${rsName}-`, namespace: ns, creationTimestamp: at, labels: podLabels, ownerReferences: owner, generation: 1 },
-          spec: { ...template.spec, nodeName: node },
+          metadata: { name: `${rsName}-${randomSuffix()}`, generateName: `${rsName}-`, namespace: ns, creationTimestamp: at, labels: podLabels, ownerReferences: owner },
+          spec: { ...podSpec, nodeName: node },
           status: {
             phase: "Running",
             conditions,
@@ -123,7 +126,7 @@ export function seedLarge(c: ClusterContext, shape: LargeShape) {
             startTime: at,
             qosClass: "Burstable",
             containerStatuses: [
-              { name: "main", state: { running: { startedAt: at } }, ready: true, restartCount: 0, image, imageID: `${image}@sha256:${hash}`, containerID: `containerd://${randomUUID().replace(/-/g, "")}`, started: true },
+              { name: "main", state: { running: { startedAt: at } }, lastState: {}, ready: true, restartCount: 0, image, imageID: `${image}@sha256:${hash}`, containerID: `containerd://${randomUUID().replace(/-/g, "")}`, started: true },
             ],
           },
         },

@@ -15,6 +15,7 @@ export interface NodeShape {
 
 /** A Ready node as a kubelet would register it. */
 export function makeNode(ctx: ClusterContext, s: NodeShape, at = nowIso()): KObject {
+  const cidr = (ctx as { alloc?: { podCidr(n: string): string } }).alloc?.podCidr(s.name) ?? "10.244.0.0/24";
   const labels: Record<string, string> = {
     "beta.kubernetes.io/arch": "amd64",
     "beta.kubernetes.io/os": "linux",
@@ -40,7 +41,7 @@ export function makeNode(ctx: ClusterContext, s: NodeShape, at = nowIso()): KObj
       annotations: { "node.alpha.kubernetes.io/ttl": "0", "kwok.x-k8s.io/node": "fake" },
       creationTimestamp: at,
     },
-    spec: { podCIDR: (ctx as { alloc?: { podCidr(n: string): string } }).alloc?.podCidr(s.name) ?? "10.244.0.0/24", ...(s.taints ? { taints: s.taints } : {}) },
+    spec: { podCIDR: cidr, podCIDRs: [cidr], ...(s.taints ? { taints: s.taints } : {}) },
     status: {
       capacity: cap,
       allocatable: cap,
@@ -67,7 +68,6 @@ export function makeNode(ctx: ClusterContext, s: NodeShape, at = nowIso()): KObj
         osImage: "Pystol Sandbox (simulated)",
         systemUUID: "",
       },
-      phase: "Running",
     },
   };
 }

@@ -1,9 +1,10 @@
 "use client";
 
 import Link from "next/link";
-import { usePathname, useRouter } from "next/navigation";
-import { useEffect, useRef, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import { useTransition } from "react";
 import type { Guide, GuideStep } from "@/lib/trials/guide";
+import { CART_POD_EXPERIMENT, ZONE_EXPERIMENT } from "@/lib/trials/trial-experiment-names";
 import { FollowRunChanges } from "../runs/follow-run-changes";
 import { updateGuideAction } from "./actions";
 
@@ -16,39 +17,37 @@ interface StepView {
   manual: boolean;
 }
 
-function steps(slug: string, clusterId: string, runId: string | null): StepView[] {
-  const base = `/t/${slug}`;
-  const result = runId ? `${base}/runs/${runId}` : `${base}/runs`;
+function steps(slug: string, guide: Guide): StepView[] {
+  const base = `/t/${slug}/experiments`;
+  const pass = guide.passId ? `${base}/${guide.passId}` : base;
+  const trip = guide.tripId ? `${base}/${guide.tripId}` : base;
   return [
     {
-      id: "kill",
-      title: "Kill a pod of the shop",
-      text: "Open the pod-kill action on your sandbox cluster, pick the namespace shop and a label selector such as app=cart, look at the dry run, then start the run.",
-      links: [{ href: `${base}/run?action=pod-kill&cluster=${clusterId}`, label: "Open pod kill" }],
+      id: "run",
+      title: "Run an experiment that passes",
+      text: `Open “${CART_POD_EXPERIMENT}” and run it. It kills a cart pod three times while a check asks for checkout every 2 seconds; the other cart replica takes the load.`,
+      links: [{ href: pass, label: "Open the experiment" }],
       manual: false,
     },
     {
-      id: "watch",
-      title: "Watch the deployment heal",
-      text: "The deployment notices the missing pod and starts a new one. Look for it in the pods list and in the graph.",
-      links: [
-        { href: `${base}/clusters/${clusterId}/pods`, label: "Pods" },
-        { href: `${base}/clusters/${clusterId}/graph`, label: "Graph" },
-      ],
+      id: "verdict",
+      title: "Read its verdict",
+      text: "When it ends, its page shows the verdict, the score and each check's values over time: checkout stayed under 300 ms, and cart was back to two replicas.",
+      links: [{ href: pass, label: "See the verdict" }],
       manual: true,
     },
     {
-      id: "result",
-      title: "Open the result",
-      text: "The run's page has its steps, its log and the pod it killed.",
-      links: [{ href: result, label: "Open the result" }],
-      manual: true,
+      id: "trip",
+      title: "Run one that trips its stop condition",
+      text: `Run “${ZONE_EXPERIMENT}”. Zone-a's nodes are drained and the frontend keeps one replica; checkout starts failing, its check trips, and both faults are rolled back at once. It touches more than the team's confirmation threshold: type its name when asked.`,
+      links: [{ href: trip, label: "Open the experiment" }],
+      manual: false,
     },
     {
       id: "share",
       title: "Share it",
-      text: "On the run's page, create a share link: anyone with it sees the result, without an account.",
-      links: [{ href: result, label: "Go to the run" }],
+      text: "On an execution's page, create a share link: anyone with it sees the verdict and the checks, without an account.",
+      links: [{ href: trip, label: "Go to the experiment" }],
       manual: false,
     },
   ];
@@ -67,29 +66,21 @@ function useGuideChange(slug: string) {
 
 /**
  * The guided first experiment: four steps, the current one open; hide it at any time. It
- * follows the team's runs until the pod kill succeeded (it sits in the layout, which a
- * navigation does not redraw), and "Open the result" ticks itself on the result's page.
+ * follows the team's runs (the experiments' faults are runs) until the second experiment has
+ * ended, since it sits in the layout, which a navigation does not redraw.
  */
-export function GuideCard({ slug, clusterId, guide, drawnAt }: { slug: string; clusterId: string; guide: Guide; drawnAt: string }) {
+export function GuideCard({ slug, guide, drawnAt }: { slug: string; guide: Guide; drawnAt: string }) {
   const { pending, change } = useGuideChange(slug);
-  const pathname = usePathname();
-  const resultPage = guide.runId ? `/t/${slug}/runs/${guide.runId}` : null;
-  const asked = useRef(false);
-  useEffect(() => {
-    if (guide.done.result || !resultPage || pathname !== resultPage || asked.current) return;
-    asked.current = true;
-    change({ tick: "result" });
-  }, [guide.done.result, resultPage, pathname, change]);
-  const list = steps(slug, clusterId, guide.runId);
+  const list = steps(slug, guide);
   const doneCount = list.filter((s) => guide.done[s.id]).length;
   return (
     <section aria-label="First experiment" className="rounded-lg border border-brand-100 bg-white p-4 shadow-sm">
-      {guide.done.kill ? null : <FollowRunChanges slug={slug} since={drawnAt} />}
+      {guide.done.trip ? null : <FollowRunChanges slug={slug} since={drawnAt} />}
       <div className="flex items-start justify-between gap-4">
         <div>
           <h2 className="font-semibold">{guide.current ? "Your first experiment" : "First experiment done"}</h2>
           <p className="text-sm text-slate-600">
-            {guide.current ? `${doneCount} of ${list.length} steps done.` : "You broke something on purpose, watched it heal and shared what happened."}
+            {guide.current ? `${doneCount} of ${list.length} steps done.` : "You broke something on purpose, saw a check keep the damage short, and shared what happened."}
           </p>
         </div>
         <button type="button" disabled={pending} onClick={() => change({ dismissed: true })} className="rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100">
@@ -118,7 +109,7 @@ export function GuideCard({ slug, clusterId, guide, drawnAt }: { slug: string; c
                   <p className="text-slate-700">{s.text}</p>
                   <div className="flex flex-wrap items-center gap-2">
                     {s.links.map((l) => (
-                      <Link key={l.href + l.label} href={l.href} onClick={s.id === "result" ? () => change({ tick: "result" }) : undefined} className="rounded-md bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700">
+                      <Link key={l.href + l.label} href={l.href} className="rounded-md bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700">
                         {l.label}
                       </Link>
                     ))}

@@ -28,7 +28,7 @@ export async function GuideSlot({ ctx }: { ctx: TeamContext }) {
       {guide.dismissed ? (
         <ResumeGuide slug={ctx.team.slug} />
       ) : (
-        <GuideCard slug={ctx.team.slug} clusterId={guide.clusterId} guide={guide} drawnAt={new Date().toISOString()} />
+        <GuideCard slug={ctx.team.slug} guide={guide} drawnAt={new Date().toISOString()} />
       )}
     </div>
   );

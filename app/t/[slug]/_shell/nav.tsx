@@ -9,6 +9,9 @@ const ITEMS = [
   { href: "/actions", label: "Available actions", short: "Actions" },
   { href: "/run", label: "Run", needsRun: true },
   { href: "/runs", label: "Executed" },
+  { href: "/experiments", label: "Experiments" },
+  { href: "/resilience", label: "Resilience" },
+  { href: "/schedules", label: "Schedules" },
   { href: "/settings", label: "Settings" },
 ];
 

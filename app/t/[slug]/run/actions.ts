@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { randomBytes } from "node:crypto";
 import { describeAction, getAction, RunRefusedError, targetKey, type Plan } from "@/lib/actions";
-import { auditActor, recordAudit } from "@/lib/audit";
+import { auditActor, recordAudit, requestMeta } from "@/lib/audit";
 import { planRun, startRun } from "@/lib/runs";
 import { withTeamAction, type ActionResult, type TeamContext } from "@/lib/tenancy";
 import { fieldErrorsOf } from "@/lib/validation";
@@ -99,9 +99,12 @@ export async function planOrStartRun(_prev: RunFormState, form: FormData): Promi
     }
     let runId: string;
     try {
-      const { run, plan } = await startRun({ ...request, confirm, createdById: ctx.user?.id, planSeed, expectedTargets });
+      const meta = await requestMeta();
+      const { run } = await startRun(
+        { ...request, confirm, createdById: ctx.user?.id, planSeed, expectedTargets },
+        { audit: (r, p) => ({ action: "run.started", ...auditActor(ctx), targetType: "run", targetId: r.id, data: { actionId: action.id, clusterId, targets: p.targets.length }, meta }) },
+      );
       runId = run.id;
-      await audit(ctx, "run.started", { actionId: action.id, clusterId, targets: plan.targets.length }, run.id);
     } catch (err) {
       if (!(err instanceof RunRefusedError)) throw err;
       await audit(ctx, "run.refused", { actionId: action.id, clusterId, reason: err.code });

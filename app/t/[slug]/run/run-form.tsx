@@ -2,6 +2,7 @@
 
 import { useActionState, useState, type FormEvent } from "react";
 import { SchemaForm } from "@/app/_components/schema-form";
+import { useSubmitKeepingFields } from "@/app/_components/use-submit-keeping-fields";
 import { FIELD_PREFIX, type SchemaField } from "@/app/_components/schema-fields";
 import { Alert, Button, Card, FormField } from "@/app/_components/ui";
 import { planOrStartRun, type PlanView as PlanData, type RunFormState } from "./actions";
@@ -63,15 +64,16 @@ export function RunForm({
   const action = actions.find((a) => a.id === actionId);
   const error = state && !state.ok ? state : null;
   const keepTyped = error?.values?.actionId === actionId;
+  const onSubmit = useSubmitKeepingFields(formAction);
   const onChange = (e: FormEvent<HTMLFormElement>) => {
     if ((e.target as HTMLInputElement).name !== "confirm") setStale(true);
   };
 
   return (
-    <form action={formAction} onChange={onChange} className="space-y-4">
+    <form action={formAction} onSubmit={onSubmit} onChange={onChange} className="space-y-4">
       <input type="hidden" name="slug" value={slug} />
-      {/* The choices travel in hidden inputs from React's state: a form action resets the
-          form's own fields, which would put the menus back on their first choice. */}
+      {/* The choices travel in hidden inputs from React's state, so they are sent as chosen
+          even when the form is posted before the page's script runs. */}
       <input type="hidden" name="clusterId" value={clusterId} />
       <input type="hidden" name="actionId" value={actionId} />
       <Card title="What to run">

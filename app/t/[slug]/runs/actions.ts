@@ -3,7 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { auditActor, recordAudit } from "@/lib/audit";
-import { abortedByOf, abortRun, haltTeam } from "@/lib/runs";
+import { haltTeam } from "@/lib/experiments";
+import { abortedByOf, abortRun } from "@/lib/runs";
 import { withTeamAction, type ActionResult } from "@/lib/tenancy";
 import { STATE_LABELS } from "./run-format";
 import { plural } from "@/lib/text";

@@ -17,13 +17,14 @@ export default async function SettingsLayout({
     { href: base, label: "Team" },
     { href: `${base}/members`, label: "Members" },
     ...(roleAllows(ctx.role, "tokens:manage") ? [{ href: `${base}/tokens`, label: "API tokens" }] : []),
+    ...(roleAllows(ctx.role, "team:update") ? [{ href: `${base}/webhooks`, label: "Webhooks" }] : []),
     ...(roleAllows(ctx.role, "audit:read") ? [{ href: `${base}/audit`, label: "Audit log" }] : []),
   ];
   return (
     <>
       <PageHeader
         title="Settings"
-        description="The team's name, its members, API tokens and the record of what happened."
+        description="The team's name, its members, API tokens, webhooks and the record of what happened."
       />
       <Tabs label="Settings" tabs={tabs} />
       {children}

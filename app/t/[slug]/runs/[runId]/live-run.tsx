@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import type { RunState } from "@/lib/db";
 import { Badge, Card } from "@/app/_components/ui";
+import { useNow } from "@/app/_components/use-now";
 import { STATE_LABELS, STATE_TONES } from "../run-format";
 
 export interface LiveStep {
@@ -88,7 +89,6 @@ export function LiveRun({
   const [steps, setSteps] = useState<LiveStep[]>(initial.steps);
   const [logs, setLogs] = useState<LiveLog[]>(initial.logs);
   const [live, setLive] = useState(false);
-  const [now, setNow] = useState<number | null>(null);
   const logEnd = useRef<HTMLLIElement>(null);
 
   useEffect(() => {
@@ -151,16 +151,7 @@ export function LiveRun({
   const restore = nextRestore(state, steps);
   const waiting = restore !== null;
   // A run waiting for its restore has done its part (100 %) but is not over: count down instead.
-  useEffect(() => {
-    if (!waiting) return;
-    const tick = () => setNow(Date.now());
-    const first = setTimeout(tick, 0);
-    const t = setInterval(tick, 1000);
-    return () => {
-      clearTimeout(first);
-      clearInterval(t);
-    };
-  }, [waiting]);
+  const now = useNow(waiting, null);
 
   const runState = state as RunState;
   const waited = restore && now !== null ? Math.round(Math.min(1, Math.max(0, (now - restore.from) / Math.max(1, restore.at - restore.from))) * 100) : null;

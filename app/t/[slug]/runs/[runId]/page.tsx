@@ -35,7 +35,7 @@ export default async function RunDetailPage({ params }: { params: Params }) {
   const plan = asPlan(run.plan);
   const [who, clusterRow, abort] = await Promise.all([
     run.createdById ? db.user.findFirst({ where: { id: run.createdById }, select: { name: true } }) : null,
-    db.cluster.findFirst({ where: { ...scoped(ctx), id: run.clusterId }, select: { id: true, kind: true, sandboxClusterId: true, updatedAt: true, kubeconfigCiphertext: true } }),
+    db.cluster.findFirst({ where: { ...scoped(ctx), id: run.clusterId }, select: { id: true, kind: true, sandboxClusterId: true, sandboxShard: true, updatedAt: true, kubeconfigCiphertext: true } }),
     run.abortRequestedAt ? abortOf(ctx.team.id, run.id) : null,
   ]);
   const targetsHit = run.steps.some((s) => s.target !== null);
@@ -118,7 +118,7 @@ export default async function RunDetailPage({ params }: { params: Params }) {
           <Card title="Parameters">
             <RunParams actionId={run.actionId} params={run.params} />
           </Card>
-          <SharePanel ctx={ctx} runId={run.id} />
+          <SharePanel ctx={ctx} subject={{ kind: "run", id: run.id }} />
         </aside>
       </div>
     </>

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { describeAuditAction, describeAuditData } from "@/lib/audit";
 import { requireTeamAccess } from "@/lib/tenancy";
 import { auditFilterChoices, listAuditEvents, parseAuditFilter, type AuditFilter } from "@/lib/teams";
 import { Button, EmptyState, Table, Td, buttonClass } from "@/app/_components/ui";
@@ -20,14 +21,20 @@ function hrefFor(base: string, f: AuditFilter, page: number): string {
   return s ? `${base}?${s}` : base;
 }
 
-// A short, readable rendering of an event's details (roles, names, emails; never secrets,
-// which are never recorded).
-function details(data: unknown): string {
-  if (!data || typeof data !== "object") return "";
-  return Object.entries(data as Record<string, unknown>)
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : String(v)}`)
-    .join(" · ")
-    .slice(0, 200);
+// The event's details (roles, names, e-mails; never secrets, which are never recorded).
+function Details({ data }: { data: unknown }) {
+  const pairs = describeAuditData(data);
+  if (pairs.length === 0) return <>—</>;
+  return (
+    <dl className="flex flex-wrap gap-x-3 gap-y-0.5">
+      {pairs.map((p) => (
+        <div key={p.label} className="flex gap-1">
+          <dt className="text-slate-500">{p.label}:</dt>
+          <dd className="break-all text-slate-700">{p.value.slice(0, 200)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
 }
 
 export default async function AuditPage({
@@ -53,11 +60,11 @@ export default async function AuditPage({
         className="flex flex-wrap items-end gap-3"
         aria-label="Filter the audit log"
       >
-        <div className="space-y-1">
+        <div className="min-w-0 max-w-full space-y-1">
           <label htmlFor="audit-who" className="block text-sm font-medium text-slate-700">
             Who
           </label>
-          <select id="audit-who" name="who" defaultValue={filter.who ?? ""} className={inputClass}>
+          <select id="audit-who" name="who" defaultValue={filter.who ?? ""} className={`${inputClass} max-w-full`}>
             <option value="">Anyone</option>
             {choices.people.map((p) => (
               <option key={p.id} value={p.id}>
@@ -66,20 +73,20 @@ export default async function AuditPage({
             ))}
           </select>
         </div>
-        <div className="space-y-1">
+        <div className="min-w-0 max-w-full space-y-1">
           <label htmlFor="audit-what" className="block text-sm font-medium text-slate-700">
             What
           </label>
-          <select id="audit-what" name="what" defaultValue={filter.what ?? ""} className={inputClass}>
+          <select id="audit-what" name="what" defaultValue={filter.what ?? ""} className={`${inputClass} max-w-full`}>
             <option value="">Anything</option>
             {choices.families.map((f) => (
               <optgroup key={f} label={f}>
-                <option value={f}>all {f} events</option>
+                <option value={f}>all {f.replace(/_/g, " ")} events</option>
                 {choices.kinds
                   .filter((k) => k.startsWith(`${f}.`))
                   .map((k) => (
                     <option key={k} value={k}>
-                      {k}
+                      {describeAuditAction(k)}
                     </option>
                   ))}
               </optgroup>
@@ -117,9 +124,13 @@ export default async function AuditPage({
           {events.map((e) => (
             <tr key={String(e.id)}>
               <Td className="whitespace-nowrap">{e.at.toISOString().slice(0, 19).replace("T", " ")}</Td>
-              <Td>{e.actor ? `${e.actor.name} (${e.actor.email})` : e.actorTokenId ? "API token" : "—"}</Td>
-              <Td className="font-mono text-xs">{e.action}</Td>
-              <Td className="text-xs text-slate-600">{details(e.data) || e.targetType || "—"}</Td>
+              <Td>{e.actor ? `${e.actor.name} (${e.actor.email})` : e.actorTokenId ? "API token" : <span title="Recorded by Pystol itself: a worker, the sweep or an expiry">Pystol</span>}</Td>
+              <Td>
+                <span title={e.action}>{describeAuditAction(e.action)}</span>
+              </Td>
+              <Td className="text-xs">
+                <Details data={e.data} />
+              </Td>
               <Td>{e.ip ?? "—"}</Td>
             </tr>
           ))}

@@ -26,7 +26,7 @@ export default async function GraphPage(props: ViewProps) {
         <Freshness at={summary.at} refreshHref={refresh} />
         <form action={path} className="flex w-full gap-2 sm:w-auto" aria-label="Search the graph">
           {p.run ? <input type="hidden" name="run" value={p.run} /> : null}
-          <input name="q" defaultValue={p.q ?? ""} maxLength={100} aria-label="Search namespaces and workloads" placeholder="Search namespaces and workloads" className="w-full min-w-0 rounded-md border border-slate-300 px-2 py-1 text-sm sm:w-72" />
+          <input name="q" defaultValue={p.q ?? ""} maxLength={100} aria-label="Search namespaces and workloads" placeholder="Search workloads" className="w-full min-w-0 rounded-md border border-slate-300 px-2 py-1 text-sm sm:w-72" />
           <button className="rounded-md px-3 py-1 text-sm ring-1 ring-slate-300 hover:bg-slate-50">Search</button>
           {p.q || p.ns ? (
             <Link href={p.run ? `${path}?run=${p.run}` : path} className="px-2 py-1 text-sm text-slate-600 hover:text-slate-900">

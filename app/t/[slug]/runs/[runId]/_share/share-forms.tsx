@@ -6,8 +6,21 @@ import { SHARE_EXPIRIES, SHARE_EXPIRY_LABELS } from "@/lib/share/expiry";
 import type { ActionResult } from "@/lib/tenancy";
 import { createShareLinkAction, revokeShareLinkAction } from "./actions";
 
+/** What a link shares: a run, or an experiment's execution. */
+export interface ShareSubject {
+  kind: "run" | "execution";
+  id: string;
+}
+
+const SubjectFields = ({ subject }: { subject: ShareSubject }) => (
+  <>
+    <input type="hidden" name="kind" value={subject.kind} />
+    <input type="hidden" name="subjectId" value={subject.id} />
+  </>
+);
+
 /** Creates a link and shows it once, with a copy button. */
-export function CreateShareLinkForm({ slug, runId }: { slug: string; runId: string }) {
+export function CreateShareLinkForm({ slug, subject }: { slug: string; subject: ShareSubject }) {
   const [state, action, pending] = useActionState<ActionResult<{ url: string }> | null, FormData>(createShareLinkAction, null);
   const [copied, setCopied] = useState(false);
   const url = state?.ok ? state.data?.url : undefined;
@@ -15,7 +28,7 @@ export function CreateShareLinkForm({ slug, runId }: { slug: string; runId: stri
     <div className="space-y-3">
       <form action={action} className="flex items-end gap-2" onSubmit={() => setCopied(false)}>
         <input type="hidden" name="slug" value={slug} />
-        <input type="hidden" name="runId" value={runId} />
+        <SubjectFields subject={subject} />
         <label className="flex-1 text-sm">
           <span className="mb-1 block text-xs text-slate-500">Link works for</span>
           <select name="expiry" defaultValue="7d" className="w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
@@ -53,12 +66,12 @@ export function CreateShareLinkForm({ slug, runId }: { slug: string; runId: stri
 }
 
 /** Revokes one link. */
-export function RevokeShareLinkButton({ slug, runId, linkId }: { slug: string; runId: string; linkId: string }) {
+export function RevokeShareLinkButton({ slug, subject, linkId }: { slug: string; subject: ShareSubject; linkId: string }) {
   const [state, action, pending] = useActionState<ActionResult | null, FormData>(revokeShareLinkAction, null);
   return (
     <form action={action}>
       <input type="hidden" name="slug" value={slug} />
-      <input type="hidden" name="runId" value={runId} />
+      <SubjectFields subject={subject} />
       <input type="hidden" name="linkId" value={linkId} />
       <Button type="submit" variant="ghost" className="!px-2 !py-1 text-xs text-red-700" disabled={pending}>
         {pending ? "Revoking…" : "Revoke"}

@@ -1,24 +1,28 @@
-import { listShareLinks } from "@/lib/share";
+import { listExecutionShareLinks, listShareLinks } from "@/lib/share";
 import { roleAllows } from "@/lib/rbac/permissions";
 import type { TeamContext } from "@/lib/tenancy";
 import { Badge, Card } from "@/app/_components/ui";
-import { CreateShareLinkForm, RevokeShareLinkButton } from "./share-forms";
+import { CreateShareLinkForm, RevokeShareLinkButton, type ShareSubject } from "./share-forms";
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
- * The run page's sharing panel: create a public read-only link with an expiry, see the
- * links made so far (views, expiry) and revoke them. Viewers see the links but cannot share.
+ * The sharing panel of a run's or an execution's page: create a public read-only link with an
+ * expiry, see the links made so far (views, expiry) and revoke them. Viewers see the links but
+ * cannot share.
  */
-export async function SharePanel({ ctx, runId }: { ctx: TeamContext; runId: string }) {
-  const links = await listShareLinks(ctx, runId);
+export async function SharePanel({ ctx, subject }: { ctx: TeamContext; subject: ShareSubject }) {
+  const links = subject.kind === "run" ? await listShareLinks(ctx, subject.id) : await listExecutionShareLinks(ctx, subject.id);
   const canShare = roleAllows(ctx.role, "share:manage");
   return (
     <Card title="Share">
       <p className="mb-3 text-xs text-slate-500">
-        Anyone with the link sees this run&apos;s summary, steps, log and outcome, without signing in. Cluster addresses, credentials and e-mails are never shown.
+        {subject.kind === "run"
+          ? "Anyone with the link sees this run's summary, steps, log and outcome, without signing in."
+          : "Anyone with the link sees this execution's verdict, score, timeline and check values, without signing in."}{" "}
+        Cluster addresses, credentials and e-mails are never shown.
       </p>
-      {canShare ? <CreateShareLinkForm slug={ctx.team.slug} runId={runId} /> : <p className="text-sm text-slate-500">Viewers cannot share runs; ask a member.</p>}
+      {canShare ? <CreateShareLinkForm slug={ctx.team.slug} subject={subject} /> : <p className="text-sm text-slate-500">Viewers cannot share {subject.kind === "run" ? "runs" : "executions"}; ask a member.</p>}
       {links.length > 0 ? (
         <ul className="mt-4 divide-y divide-slate-100 text-sm" aria-label="Share links">
           {links.map((l) => (
@@ -32,7 +36,7 @@ export async function SharePanel({ ctx, runId }: { ctx: TeamContext; runId: stri
                   {l.expiresAt ? `until ${day(l.expiresAt)}` : "no expiry"} · {l.viewCount} view{l.viewCount === 1 ? "" : "s"}
                 </div>
               </div>
-              {canShare && l.live ? <RevokeShareLinkButton slug={ctx.team.slug} runId={runId} linkId={l.id} /> : null}
+              {canShare && l.live ? <RevokeShareLinkButton slug={ctx.team.slug} subject={subject} linkId={l.id} /> : null}
             </li>
           ))}
         </ul>

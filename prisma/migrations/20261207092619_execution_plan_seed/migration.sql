@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ExperimentExecution" ADD COLUMN     "planSeed" TEXT;
