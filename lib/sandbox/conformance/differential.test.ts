@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SandboxAdminClient } from "../admin-client";
-import { DEPLOYMENT, NAMESPACE, NODE, PDB, POD, REPLICASET } from "../resources";
+import { DEPLOYMENT, ENDPOINTS, NAMESPACE, NODE, PDB, POD, REPLICASET } from "../resources";
 import { startSandboxServer, type SandboxServer } from "../server";
 import type { VirtualCluster } from "../cluster";
 import type { KObject } from "../types";
@@ -26,7 +26,9 @@ const results = new Map<string, string[]>();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, fn: () => boolean, ms = 20_000) {
+const POD_STOP_MS = 12_000;
+
+async function until(what: string, fn: () => boolean, ms = POD_STOP_MS + 45_000) {
   const end = Date.now() + ms;
   while (!fn()) {
     if (Date.now() > end) throw new Error(`waited for ${what}`);
@@ -69,7 +71,8 @@ const BEFORE: Record<string, () => Promise<void>> = {
   },
   "150-scale-get": () => until("deployments settled", deploymentsSettled),
   "157-status-patch-spec": () => until("deployments settled", deploymentsSettled),
-  "164-endpoints": () => until("endpoints", () => deploymentsSettled()),
+  // The endpoints controller writes a Service's Endpoints on its next pass after the Service.
+  "164-endpoints": () => until("endpoints", () => deploymentsSettled() && Boolean(vc.store.get(ENDPOINTS, NS, "svc")?.subsets)),
   "166-deploy-get": () => until("deployments settled", deploymentsSettled),
   "192-ns-get-terminating": () => until("namespace conditions", () => Boolean((vc.store.get(NAMESPACE, "", `${NS}-term`)?.status as { conditions?: unknown[] } | undefined)?.conditions)),
   "185-impersonate-group": () => until("terminating pods gone", () => [...vc.store.each(POD, NS)].every((p) => !p.metadata.deletionTimestamp)),
@@ -158,8 +161,10 @@ function record(step: Step, got: Answer) {
 }
 
 beforeAll(async () => {
-  // Pods start at once and take a few seconds to stop, as a real kubelet's grace period does.
-  server = await startSandboxServer({ port: 0, adminPort: 0, dataDir: null, clusterDefaults: { podStartDelayMs: 50, podStopDelayMs: 4000, jobRunMs: 200 } });
+  // Pods start at once and take a while to stop, as a real kubelet's grace period does. The
+  // reference read terminating pods and a deployment held by them right after deleting them
+  // (112, 131, 169): the stop must outlast any stall of a busy machine between two requests.
+  server = await startSandboxServer({ port: 0, adminPort: 0, dataDir: null, clusterDefaults: { podStartDelayMs: 50, podStopDelayMs: POD_STOP_MS, jobRunMs: 200 } });
   const admin = new SandboxAdminClient(server.adminUrl, server.adminToken);
   const c = await admin.createCluster({ seed: { nodes: 3, pods: 0 }, limits: { requestsPerSecond: 10_000, requestBurst: 10_000 } });
   vc = server.manager.get(c.id)!;
@@ -183,7 +188,7 @@ beforeAll(async () => {
   await Promise.all(pending);
   // DIFFERENTIAL_REPORT=<file>: every step's differences, for working through them.
   if (process.env.DIFFERENTIAL_REPORT) writeFileSync(process.env.DIFFERENTIAL_REPORT, JSON.stringify(Object.fromEntries(results), null, 1));
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await server?.close();
