@@ -10,6 +10,7 @@ import http from "node:http";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { stampSocketAddress } from "./lib/audit/socket-address.mjs";
+import { answeringOutagesAs503 } from "./lib/http/page-outage.mjs";
 
 // Settings are checked before anything starts: a bad one is one clear message, not a crash
 // loop of web processes.
@@ -119,7 +120,7 @@ async function worker(inCluster) {
   // (lib/audit/client-ip.ts): with no proxy in front, the connection is the client.
   const server = http.createServer((req, res) => {
     stampSocketAddress(req);
-    return handle(req, res);
+    return answeringOutagesAs503(res, () => handle(req, res));
   });
   await new Promise((resolve, reject) => server.once("error", reject).listen(port, hostname, resolve));
 
