@@ -4,6 +4,6 @@ export { Button, ButtonLink, buttonClass } from "./button";
 export { PageHeader } from "./page-header";
 export { Card, Stat } from "./card";
 export { EmptyState, ComingSoon } from "./empty-state";
-export { Table, Td } from "./table";
+export { StackedTr, Table, Td } from "./table";
 export { Badge, Alert } from "./feedback";
 export { FormField } from "./form-field";

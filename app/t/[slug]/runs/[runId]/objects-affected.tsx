@@ -1,6 +1,6 @@
 import type { Target } from "@/lib/actions";
 import type { RunStep } from "@/lib/db";
-import { Card, Table, Td } from "@/app/_components/ui";
+import { Card, StackedTr, Table, Td } from "@/app/_components/ui";
 import { formatTime } from "../run-format";
 import { targetKey, type ClusterNow } from "./cluster-now";
 
@@ -28,26 +28,26 @@ export function ObjectsAffected({ steps, now }: { steps: RunStep[]; now: Cluster
   return (
     <Card title="Objects affected">
       <div className="space-y-3">
-        <Table head={["Object", "Step", "Before", "After", "Now"]}>
+        <Table head={["Object", "Step", "Before", "After", "Now"]} stackOnPhone>
           {rows.map(({ step, target }) => (
-            <tr key={step.id}>
-              <Td>
+            <StackedTr key={step.id}>
+              <Td label="Object">
                 <span className="text-xs text-slate-500">{target.kind}</span>{" "}
                 <span className="font-mono text-xs">
                   {target.namespace ? `${target.namespace}/` : ""}
                   {target.name}
                 </span>
               </Td>
-              <Td>
+              <Td label="Step">
                 {step.state.toLowerCase().replace("_", " ")}
                 {step.undoneAt ? <div className="text-xs text-slate-500">undone {formatTime(step.undoneAt)}</div> : null}
               </Td>
               {/* Before and After break anywhere (a key like "wasUnschedulable:" is one long word), so the
                   table fits the card and the short state under Now keeps its words whole. */}
-              <Td className="text-xs wrap-anywhere">{show(step.before)}</Td>
-              <Td className="text-xs wrap-anywhere">{step.error ?? show(step.after)}</Td>
-              <Td className="text-xs">{now?.states[targetKey(target)] ?? "—"}</Td>
-            </tr>
+              <Td label="Before" className="text-xs wrap-anywhere">{show(step.before)}</Td>
+              <Td label="After" className="text-xs wrap-anywhere">{step.error ?? show(step.after)}</Td>
+              <Td label="Now" className="text-xs">{now?.states[targetKey(target)] ?? "—"}</Td>
+            </StackedTr>
           ))}
         </Table>
         {now?.replacements ? (
