@@ -95,6 +95,14 @@ test("node cordon: the nodes are cordoned, then schedulable again when the time 
   await expect(objects).toContainText("unschedulable: true");
   await expect(objects).not.toContainText("wasUnschedulable");
   await expect.poll(() => objects.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+  // On a phone each object stacks its cells under their labels: nothing scrolls sideways, and
+  // what the step left reads on whole lines, not a column a few letters wide.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const card = page.locator("section").filter({ has: page.getByRole("heading", { name: "Objects affected" }) });
+  const after = card.getByRole("cell").filter({ hasText: "unschedulable: true" }).first();
+  await expect(after).toHaveAttribute("data-label", "After");
+  await expect.poll(async () => (await after.boundingBox())?.width ?? 0).toBeGreaterThan(250);
+  await expect.poll(() => card.locator(".overflow-x-auto").evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
 });
 
 test("node drain: the plan names the pod a PodDisruptionBudget holds; the run fails on it once and rolls back", async ({ page }) => {
