@@ -51,7 +51,8 @@ export function Td({ children, className = "", label }: { children: ReactNode; c
       data-label={label}
       className={`px-4 py-2.5 align-top max-sm:flex max-sm:gap-3 max-sm:px-0 max-sm:py-0.5 max-sm:before:w-16 max-sm:before:shrink-0 max-sm:before:text-xs max-sm:before:font-medium max-sm:before:text-slate-500 max-sm:before:content-[attr(data-label)] ${className}`}
     >
-      <div className="min-w-0">{children}</div>
+      {/* A box of its own only on a phone, beside the label; on wider screens the cell is as any other. */}
+      <div className="min-w-0 sm:contents">{children}</div>
     </td>
   );
 }
