@@ -18,6 +18,17 @@ export function createWorkerConnection(extra: RedisOptions = {}): Redis {
   return watch(new Redis(env().REDIS_URL, { maxRetriesPerRequest: null, enableReadyCheck: true, ...extra }), "worker");
 }
 
+/**
+ * A connection for SUBSCRIBE. After connecting, ioredis 5 sends its handshake (CLIENT SETINFO,
+ * then INFO as the ready check) and a SUBSCRIBE issued in that window gets there first: the
+ * connection is then in subscriber mode, Redis refuses the handshake ("Connection in subscriber
+ * mode, only subscriber commands may be used") and the connection fails (redis/ioredis#2037,
+ * fixed in ioredis 6, which BullMQ's pinned 5.x keeps out). This connection sends no handshake.
+ */
+export function createSubscriberConnection(): Redis {
+  return createWorkerConnection({ enableReadyCheck: false, disableClientInfo: true });
+}
+
 // The web app's connection fails fast: a request should answer "try again", not hang while
 // Redis is away.
 let producer: Redis | undefined;

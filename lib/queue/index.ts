@@ -1,6 +1,6 @@
 // Background jobs on BullMQ, producer side: what the web app and the CLI API may use.
 // The worker process uses ./consumer in addition.
-export { createWorkerConnection, producerConnection, closeProducerConnection } from "./connection";
+export { createSubscriberConnection, createWorkerConnection, producerConnection, closeProducerConnection } from "./connection";
 export { enqueueJob, type EnqueueOptions } from "./enqueue-job";
 export { scheduleRepeatingJobs, ensureRepeatingJobs, keepRepeatingJobs } from "./schedule-jobs";
 export { getQueue, closeQueues } from "./producer";

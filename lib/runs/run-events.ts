@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Redis } from "ioredis";
 import { env } from "@/lib/env";
-import { createWorkerConnection, producerConnection } from "@/lib/queue";
+import { createSubscriberConnection, producerConnection } from "@/lib/queue";
 import { createLogger } from "@/lib/log";
 
 const log = createLogger("run-events");
@@ -166,12 +166,12 @@ export async function readRunJournal(runId: string): Promise<JournalEntry[]> {
 }
 
 type Handler = (text: string) => void;
-let subscriber: ReturnType<typeof createWorkerConnection> | undefined;
+let subscriber: ReturnType<typeof createSubscriberConnection> | undefined;
 const handlers = new Map<string, Set<Handler>>();
 
 function ensureSubscriber() {
   if (subscriber) return subscriber;
-  subscriber = createWorkerConnection();
+  subscriber = createSubscriberConnection();
   subscriber.on("message", (channel: string, text: string) => {
     for (const fn of handlers.get(channel) ?? []) fn(text);
   });
